@@ -1,0 +1,111 @@
+// Output formats of `pg-harden check`: text for people, JSON for scripts, SARIF for code scanning.
+import * as path from 'node:path';
+import type { Finding, Severity } from '../engine/types';
+import { RULES } from '../rules';
+import { renderRuleDoc } from '../rules/docs';
+
+/** Paths relative to the current directory, with forward slashes, as the JSON format promises. */
+export const displayPath = (file: string) => path.relative(process.cwd(), file).split(path.sep).join('/') || '.';
+
+export function formatJson(findings: Finding[]): string {
+  return JSON.stringify(
+    {
+      version: 1,
+      diagnostics: findings.map((f) => ({
+        file: displayPath(f.file),
+        line: f.range.start.line + 1,
+        column: f.range.start.character + 1,
+        endLine: f.range.end.line + 1,
+        endColumn: f.range.end.character + 1,
+        severity: f.severity,
+        rule: f.rule,
+        message: f.message,
+        fixes: f.fixes.map((x) => ({ title: x.title, safe: x.safety === 'safe' })),
+      })),
+    },
+    null,
+    2,
+  );
+}
+
+const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+
+export function formatSarif(findings: Finding[], version: string): string {
+  const ruleIndex = new Map(RULES.map((r, i) => [r.id, i]));
+  return JSON.stringify(
+    {
+      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+      version: '2.1.0',
+      runs: [
+        {
+          tool: {
+            driver: {
+              name: 'pg-harden',
+              version,
+              informationUri: 'https://www.postgresql.org/docs/current/client-authentication.html',
+              rules: RULES.map((r) => ({
+                id: r.id,
+                shortDescription: { text: r.docs.summary },
+                fullDescription: { text: r.docs.why },
+                help: { text: r.docs.why, markdown: renderRuleDoc(r) },
+                defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
+                properties: { fix: r.fix, tags: ['security'] },
+              })),
+            },
+          },
+          columnKind: 'utf16CodeUnits',
+          results: findings.map((f) => ({
+            ruleId: f.rule,
+            ...(ruleIndex.has(f.rule) ? { ruleIndex: ruleIndex.get(f.rule) } : {}),
+            level: SARIF_LEVEL[f.severity],
+            message: { text: f.message },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: encodeURI(displayPath(f.file)) },
+                  region: {
+                    startLine: f.range.start.line + 1,
+                    startColumn: f.range.start.character + 1,
+                    endLine: f.range.end.line + 1,
+                    endColumn: f.range.end.character + 1,
+                  },
+                },
+              },
+            ],
+          })),
+        },
+      ],
+    },
+    null,
+    2,
+  );
+}
+
+const COLORS: Record<Severity, string> = { error: '31', warning: '33', information: '36', hint: '34' };
+
+export function formatText(findings: Finding[], texts: Map<string, string>, color: boolean): string {
+  const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const out: string[] = [];
+  for (const f of findings) {
+    const { line, character } = f.range.start;
+    out.push(
+      `${paint('1', `${displayPath(f.file)}:${line + 1}:${character + 1}`)}: ${paint(COLORS[f.severity], f.severity)} ${paint('2', `[${f.rule}]`)} ${f.message}`,
+    );
+    const src = texts.get(f.file)?.split('\n')[line]?.replace(/\r$/, '');
+    if (src !== undefined) {
+      const gutter = String(line + 1);
+      const width = f.range.end.line === line ? Math.max(1, f.range.end.character - character) : Math.max(1, src.length - character);
+      out.push(`  ${paint('2', gutter + ' |')} ${src}`);
+      out.push(`  ${' '.repeat(gutter.length)} ${paint('2', '|')} ${' '.repeat(character)}${paint(COLORS[f.severity], '^'.repeat(width))}`);
+    }
+    for (const x of f.fixes) out.push(`  ${paint('2', x.safety === 'safe' ? 'fix (safe):' : 'fix (manual):')} ${x.title}`);
+  }
+  const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
+  const files = new Set(findings.map((f) => f.file)).size;
+  out.push(
+    findings.length === 0
+      ? 'No findings.'
+      : `${findings.length} finding${findings.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}: ${count('error')} errors, ${count('warning')} warnings, ${count('information') + count('hint')} hints.`,
+  );
+  return out.join('\n');
+}

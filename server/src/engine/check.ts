@@ -1,0 +1,78 @@
+// The one entry point all fronts use: parse a file, run the rules for its kind, collect findings.
+import * as path from 'node:path';
+import type { CheckOptions, FileKind, Finding } from './types';
+import { analyzeHba } from './hba';
+import { RULES } from '../rules';
+import type { Report, Rule } from '../rules/rule';
+
+export const INTERNAL_ERROR_RULE = 'internal-error';
+
+/** Picks the kind of a file from its name, as the editor's language associations do. */
+export function kindOfFile(file: string): FileKind | undefined {
+  const base = path.basename(file);
+  if (base === 'pg_ident.conf') return 'ident';
+  if (base === 'pg_hba.conf' || base.endsWith('.hba.conf') || /^pg_hba.*\.conf$/.test(base)) return 'hba';
+  if (base === 'postgresql.conf' || base === 'postgresql.auto.conf' || base.endsWith('.postgresql.conf')) return 'conf';
+  if (path.basename(path.dirname(file)) === 'conf.d' && base.endsWith('.conf')) return 'conf';
+  if (base.endsWith('.sql')) return 'sql';
+  return undefined;
+}
+
+/** A main pg_hba.conf, as opposed to a fragment that another file includes. */
+const isMainHba = (file: string) => /^pg_hba.*\.conf$/.test(path.basename(file));
+
+export function checkFile(file: string, text: string, kind: FileKind, opts: CheckOptions): Finding[] {
+  const findings: Finding[] = [];
+  if (kind !== 'hba') return findings;
+  let ctx;
+  try {
+    ctx = { analysis: analyzeHba(file, text, opts), pgVersion: opts.pgVersion, isMainFile: isMainHba(file) };
+  } catch (e) {
+    return [internalError(file, 'the pg_hba.conf parser', e)];
+  }
+  for (const rule of RULES) {
+    if (rule.kind !== 'hba') continue;
+    try {
+      rule.check(ctx, (r) => findings.push(toFinding(rule, r)));
+    } catch (e) {
+      findings.push(internalError(file, `rule ${rule.id}`, e));
+    }
+  }
+  return sortFindings(findings);
+}
+
+function toFinding(rule: Rule, r: Report): Finding {
+  const f: Finding = {
+    file: r.file,
+    rule: rule.id,
+    severity: r.severity ?? rule.severity,
+    range: r.range,
+    message: r.message,
+    fixes: r.fixes ?? [],
+  };
+  if (r.pgError !== undefined) f.pgError = r.pgError;
+  return f;
+}
+
+/** A crash in one rule becomes one finding for that file; the other rules and files go on. */
+function internalError(file: string, where: string, e: unknown): Finding {
+  const detail = e instanceof Error ? e.message : String(e);
+  return {
+    file,
+    rule: INTERNAL_ERROR_RULE,
+    severity: 'error',
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    message: `pg-hardening failed in ${where} on this file (${detail}). Other checks still ran; please report this.`,
+    fixes: [],
+  };
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+      a.range.start.line - b.range.start.line ||
+      a.range.start.character - b.range.start.character ||
+      (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
+  );
+}

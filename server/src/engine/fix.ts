@@ -1,0 +1,66 @@
+// Applying fixes: edits to text, and fix-all, which applies only safe fixes until nothing changes.
+import type { CheckOptions, FileKind, Finding, Fix, Position, TextEdit } from './types';
+import { checkFile } from './check';
+
+/** Offset of a zero-based line/UTF-16 character position in text; clamps to the text. */
+export function offsetAt(text: string, pos: Position): number {
+  let offset = 0;
+  for (let line = 0; line < pos.line; line++) {
+    const nl = text.indexOf('\n', offset);
+    if (nl < 0) return text.length;
+    offset = nl + 1;
+  }
+  const lineEnd = text.indexOf('\n', offset);
+  return Math.min(offset + pos.character, lineEnd < 0 ? text.length : lineEnd);
+}
+
+/** Applies non-overlapping edits to one text; later edits go first so offsets stay valid. */
+export function applyEdits(text: string, edits: TextEdit[]): string {
+  const spans = edits
+    .map((e) => ({ start: offsetAt(text, e.range.start), end: offsetAt(text, e.range.end), newText: e.newText }))
+    .sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const s of spans) out = out.slice(0, s.start) + s.newText + out.slice(s.end);
+  return out;
+}
+
+const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) =>
+  a.start < b.end && b.start < a.end;
+
+export interface FixOutcome {
+  text: string;
+  applied: { rule: string; title: string }[];
+}
+
+/**
+ * Applies fixes to one file, re-checking after each round, until a round changes nothing.
+ * Only safe fixes unless `unsafe`; then manual fixes with concrete edits in this file too.
+ * A fix whose edits touch another file, or overlap an edit already chosen this round, waits.
+ */
+export function fixFile(file: string, text: string, kind: FileKind, opts: CheckOptions, unsafe = false): FixOutcome {
+  const applied: FixOutcome['applied'] = [];
+  let current = text;
+  for (let round = 0; round < 10; round++) {
+    const chosen: { fix: Fix; finding: Finding }[] = [];
+    const spans: { start: number; end: number }[] = [];
+    for (const finding of checkFile(file, current, kind, opts)) {
+      const fix = finding.fixes.find((f) => isApplicable(f, file, unsafe));
+      if (!fix) continue;
+      const mine = fix.edits.map((e) => ({ start: offsetAt(current, e.range.start), end: offsetAt(current, e.range.end) }));
+      if (mine.some((m) => spans.some((s) => overlaps(m, s) || (m.start === m.end && m.start === s.start)))) continue;
+      spans.push(...mine);
+      chosen.push({ fix, finding });
+    }
+    if (chosen.length === 0) break;
+    const next = applyEdits(current, chosen.flatMap((c) => c.fix.edits));
+    if (next === current) break;
+    current = next;
+    for (const c of chosen) applied.push({ rule: c.finding.rule, title: c.fix.title });
+  }
+  return { text: current, applied };
+}
+
+export function isApplicable(fix: Fix, file: string, unsafe: boolean): boolean {
+  if (fix.edits.length === 0 || fix.edits.some((e) => e.file !== file)) return false;
+  return fix.safety === 'safe' || (unsafe && !fix.placeholder);
+}

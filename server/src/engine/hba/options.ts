@@ -1,0 +1,236 @@
+// parse_hba_auth_opt and the checks after it: name=value options, which methods accept them,
+// their values, and the arguments some methods require.
+import type { AuthOption, HbaError, HbaRecord, Method } from './record';
+import type { Token } from './tokenize';
+import { parseNumericHost } from './address';
+
+/** Options valid for only some methods, with the method list PostgreSQL names in its message. */
+function methodRestriction(name: string, pgVersion: number): { methods: Method[]; text: string } | undefined {
+  const oauth = pgVersion >= 18;
+  switch (name) {
+    case 'map':
+      return oauth
+        ? { methods: ['ident', 'peer', 'gss', 'sspi', 'cert', 'oauth'], text: 'ident, peer, gssapi, sspi, cert, and oauth' }
+        : { methods: ['ident', 'peer', 'gss', 'sspi', 'cert'], text: 'ident, peer, gssapi, sspi, and cert' };
+    case 'pamservice':
+    case 'pam_use_hostname':
+      return { methods: ['pam'], text: 'pam' };
+    case 'ldapurl':
+    case 'ldaptls':
+    case 'ldapscheme':
+    case 'ldapserver':
+    case 'ldapport':
+    case 'ldapbinddn':
+    case 'ldapbindpasswd':
+    case 'ldapsearchattribute':
+    case 'ldapsearchfilter':
+    case 'ldapbasedn':
+    case 'ldapprefix':
+    case 'ldapsuffix':
+      return { methods: ['ldap'], text: 'ldap' };
+    case 'krb_realm':
+    case 'include_realm':
+      return { methods: ['gss', 'sspi'], text: 'gssapi and sspi' };
+    case 'compat_realm':
+    case 'upn_username':
+      return { methods: ['sspi'], text: 'sspi' };
+    case 'radiusservers':
+    case 'radiussecrets':
+    case 'radiusidentifiers':
+    case 'radiusports':
+      return { methods: ['radius'], text: 'radius' };
+    case 'issuer':
+    case 'scope':
+    case 'validator':
+    case 'delegate_ident_mapping':
+      return oauth ? { methods: ['oauth'], text: 'oauth' } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+const KNOWN_UNRESTRICTED = new Set(['clientcert', 'clientname']);
+
+export function parseAuthOptions(record: HbaRecord, fields: Token[][], pgVersion: number): HbaError | undefined {
+  const method = record.type === 'local' && record.method === 'ident' ? 'peer' : record.method;
+  const lists: Record<string, string[]> = {};
+  const seen = new Map<string, AuthOption>();
+  for (const field of fields) {
+    for (const token of field) {
+      const fail = (message: string): HbaError => ({ message, range: token.range });
+      const eq = token.text.indexOf('=');
+      if (eq < 0) return fail(`authentication option not in name=value format: ${token.text}`);
+      const name = token.text.slice(0, eq);
+      const value = token.text.slice(eq + 1);
+      const restriction = methodRestriction(name, pgVersion);
+      if (!restriction && !KNOWN_UNRESTRICTED.has(name))
+        return fail(`unrecognized authentication option name: "${name}"`);
+      if (restriction && !restriction.methods.includes(method))
+        return fail(`authentication option "${name}" is only valid for authentication methods ${restriction.text}`);
+      const problem = checkValue(name, value, record, method, pgVersion, lists);
+      if (problem) return fail(problem);
+      const option = { name, value, token };
+      record.options.push(option);
+      seen.set(name, option);
+    }
+  }
+  const problem = requiredArguments(method, seen, lists);
+  return problem ? { message: problem, range: record.source.range } : undefined;
+}
+
+function checkValue(
+  name: string,
+  value: string,
+  record: HbaRecord,
+  method: Method,
+  pgVersion: number,
+  lists: Record<string, string[]>,
+): string | undefined {
+  switch (name) {
+    case 'clientcert':
+      if (record.type !== 'hostssl') return 'clientcert can only be configured for "hostssl" rows';
+      if (value === 'verify-full') return undefined;
+      if (value === 'verify-ca' || (pgVersion < 14 && (value === '1' || value === '0' || value === 'no-verify'))) {
+        if (method === 'cert') return 'clientcert only accepts "verify-full" when using "cert" authentication';
+        return undefined;
+      }
+      return `invalid value for clientcert: "${value}"`;
+    case 'clientname':
+      if (record.type !== 'hostssl') return 'clientname can only be configured for "hostssl" rows';
+      if (value === 'CN' || value === 'DN') return undefined;
+      return `invalid value for clientname: "${value}"`;
+    case 'ldapscheme':
+      if (value !== 'ldap' && value !== 'ldaps') return `invalid ldapscheme value: "${value}"`;
+      return undefined;
+    case 'ldapport':
+      if (atoi(value) === 0) return `invalid LDAP port number: "${value}"`;
+      return undefined;
+    case 'ldapurl':
+      return ldapUrlProblem(value);
+    case 'radiusservers': {
+      const servers = splitGucList(value);
+      if (!servers) return `could not parse RADIUS server list "${value}"`;
+      for (const s of servers) {
+        // Host names need DNS, which a static check cannot do; numeric addresses are checked.
+        const ip = parseNumericHost(s);
+        if (typeof ip === 'object' && 'gaiError' in ip)
+          return `could not translate RADIUS server name "${s}" to address: ${ip.gaiError}`;
+      }
+      lists.radiusservers = servers;
+      return undefined;
+    }
+    case 'radiusports': {
+      const ports = splitGucList(value);
+      if (!ports) return `could not parse RADIUS port list "${value}"`;
+      for (const p of ports) if (atoi(p) === 0) return `invalid RADIUS port number: "${value}"`;
+      lists.radiusports = ports;
+      return undefined;
+    }
+    case 'radiussecrets': {
+      const secrets = splitGucList(value);
+      if (!secrets) return `could not parse RADIUS secret list "${value}"`;
+      lists.radiussecrets = secrets;
+      return undefined;
+    }
+    case 'radiusidentifiers': {
+      const ids = splitGucList(value);
+      if (!ids) return `could not parse RADIUS identifiers list "${value}"`;
+      lists.radiusidentifiers = ids;
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function requiredArguments(method: Method, seen: Map<string, AuthOption>, lists: Record<string, string[]>) {
+  const has = (n: string) => seen.has(n);
+  if (method === 'ldap') {
+    // ldapserver is optional with OpenLDAP (DNS SRV discovery), which Unix builds use.
+    if (has('ldapprefix') || has('ldapsuffix')) {
+      if (['ldapbasedn', 'ldapbinddn', 'ldapbindpasswd', 'ldapsearchattribute', 'ldapsearchfilter'].some(has))
+        return 'cannot mix options for simple bind and search+bind modes';
+    } else if (!has('ldapbasedn')) {
+      return 'authentication method "ldap" requires argument "ldapbasedn", "ldapprefix", or "ldapsuffix" to be set';
+    }
+    if (has('ldapsearchattribute') && has('ldapsearchfilter'))
+      return 'cannot use ldapsearchattribute together with ldapsearchfilter';
+  }
+  if (method === 'radius') {
+    if (!has('radiusservers')) return 'authentication method "radius" requires argument "radiusservers" to be set';
+    if (!has('radiussecrets')) return 'authentication method "radius" requires argument "radiussecrets" to be set';
+    const n = (k: string) => lists[k]?.length ?? 0;
+    if (n('radiusservers') === 0) return 'list of RADIUS servers cannot be empty';
+    if (n('radiussecrets') === 0) return 'list of RADIUS secrets cannot be empty';
+    const servers = n('radiusservers');
+    for (const [key, label, zeroOk] of [
+      ['radiussecrets', 'secrets', false],
+      ['radiusports', 'ports', true],
+      ['radiusidentifiers', 'identifiers', true],
+    ] as const) {
+      const count = n(key);
+      if (!((zeroOk && count === 0) || count === 1 || count === servers))
+        return `the number of RADIUS ${label} (${count}) must be 1 or the same as the number of RADIUS servers (${servers})`;
+    }
+  }
+  if (method === 'oauth') {
+    if (!has('issuer')) return 'authentication method "oauth" requires argument "issuer" to be set';
+    if (!has('scope')) return 'authentication method "oauth" requires argument "scope" to be set';
+    if (has('map') && has('delegate_ident_mapping'))
+      return 'map cannot be used in combination with delegate_ident_mapping';
+  }
+  return undefined;
+}
+
+/** C atoi: optional blanks and sign, then digits; anything else stops it. */
+function atoi(s: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(s);
+  return m ? parseInt(m[1], 10) | 0 : 0;
+}
+
+function ldapUrlProblem(url: string): string | undefined {
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url);
+  if (!m) return `could not parse LDAP URL "${url}": Bad parameter to an ldap routine`;
+  const scheme = m[1].toLowerCase();
+  if (scheme !== 'ldap' && scheme !== 'ldaps') return `unsupported LDAP URL scheme: ${m[1]}`;
+  return undefined;
+}
+
+/** SplitGUCList: comma-separated, optionally double-quoted elements; undefined on a syntax error. */
+export function splitGucList(raw: string): string[] | undefined {
+  const isSpace = (c: string | undefined) => c !== undefined && ' \t\n\r\f\v'.includes(c);
+  const out: string[] = [];
+  let i = 0;
+  while (isSpace(raw[i])) i++;
+  if (i >= raw.length) return out;
+  for (;;) {
+    let name = '';
+    if (raw[i] === '"') {
+      i++;
+      for (;;) {
+        const end = raw.indexOf('"', i);
+        if (end < 0) return undefined;
+        name += raw.slice(i, end);
+        i = end + 1;
+        if (raw[i] !== '"') break;
+        name += '"';
+        i++;
+      }
+    } else {
+      const start = i;
+      while (i < raw.length && raw[i] !== ',' && !isSpace(raw[i])) i++;
+      if (i === start) return undefined;
+      name = raw.slice(start, i);
+    }
+    while (isSpace(raw[i])) i++;
+    out.push(name);
+    if (raw[i] === ',') {
+      i++;
+      while (isSpace(raw[i])) i++;
+    } else if (i >= raw.length) {
+      return out;
+    } else {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,130 @@
+// Reads a pg_hba.conf (or pg_ident.conf) and everything it pulls in, in PostgreSQL's order:
+// `@file` references expand in place, `include*` directives (16+) splice their lines in.
+import * as path from 'node:path';
+import type { FileSystem, Range } from '../types';
+import { logicalLines, tokenizeLine, rangeOfFields, type RawLine, type Token } from './tokenize';
+
+/** CONF_FILE_MAX_DEPTH in conffiles.h */
+const MAX_DEPTH = 10;
+
+export interface SourceLine extends RawLine {
+  file: string;
+  /** A tokenizing error (unreadable @file or include): PostgreSQL rejects the line with it. */
+  error?: { message: string; range: Range };
+}
+
+export interface ReadOptions {
+  pgVersion: number;
+  fs: FileSystem;
+}
+
+const STRERROR: Record<string, string> = {
+  ENOENT: 'No such file or directory',
+  EACCES: 'Permission denied',
+  EISDIR: 'Is a directory',
+  ENOTDIR: 'Not a directory',
+  ELOOP: 'Too many levels of symbolic links',
+  ENAMETOOLONG: 'File name too long',
+};
+export const strerror = (code: string) => STRERROR[code] ?? 'Input/output error';
+
+/** AbsoluteConfigLocation: relative paths resolve against the including file's directory. */
+export const resolveConfigPath = (location: string, callingFile: string) =>
+  path.posix.isAbsolute(location)
+    ? path.posix.normalize(location)
+    : path.posix.resolve(path.posix.dirname(callingFile), location);
+
+/** Byte-order comparison, as strcmp sorts include_dir entries. */
+const byteCompare = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+export function readAuthFile(file: string, text: string, opts: ReadOptions): SourceLine[] {
+  const out: SourceLine[] = [];
+  tokenizeFile(file, text, opts, 0, out);
+  return out;
+}
+
+type Opened = { text: string } | { error: string; code: string };
+
+function openAuthFile(file: string, opts: ReadOptions, depth: number): Opened {
+  if (depth > MAX_DEPTH)
+    return { error: `could not open file "${file}": maximum nesting depth exceeded`, code: 'ELOOP' };
+  const r = opts.fs.readFile(file);
+  if (typeof r === 'string') return { text: r };
+  // fopen() succeeds on a directory; the read that follows fails.
+  const verb = r.code === 'EISDIR' ? 'read' : 'open';
+  return { error: `could not ${verb} file "${file}": ${strerror(r.code)}`, code: r.code };
+}
+
+function tokenizeFile(file: string, text: string, opts: ReadOptions, depth: number, out: SourceLine[]) {
+  for (const l of logicalLines(text, opts.pgVersion >= 14)) {
+    const { fields, error } = tokenizeLine(l, (t) => expandAtFile(t, file, opts, depth + 1));
+    if (fields.length === 0 && !error) continue;
+    const range = rangeOfFields(fields) ?? error!.range;
+    const line: SourceLine = { file, line: l.line, endLine: l.endLine, range, fields, error };
+    if (!error && opts.pgVersion >= 16 && fields.length === 2 && includeDirective(line, opts, depth, out)) continue;
+    out.push(line);
+  }
+}
+
+/** `@file`: every token of every line of the file, in order; the tokens keep the @ token's range. */
+function expandAtFile(at: Token, outer: string, opts: ReadOptions, depth: number): Token[] | { error: string } {
+  const name = at.text.slice(1);
+  const full = resolveConfigPath(name, outer);
+  const opened = openAuthFile(full, opts, depth);
+  if ('error' in opened) {
+    if (opts.pgVersion < 16)
+      return { error: `could not open secondary authentication file "@${name}" as "${full}": ${strerror(opened.code)}` };
+    return opened;
+  }
+  const lines: SourceLine[] = [];
+  tokenizeFile(full, opened.text, opts, depth, lines);
+  const tokens: Token[] = [];
+  for (const l of lines) {
+    if (l.error) return { error: l.error.message };
+    for (const f of l.fields) for (const t of f) tokens.push({ ...t, range: at.range, raw: at.raw, expandedFrom: full });
+  }
+  return tokens;
+}
+
+/** include / include_if_exists / include_dir records (PostgreSQL 16+). Returns true when handled. */
+function includeDirective(line: SourceLine, opts: ReadOptions, depth: number, out: SourceLine[]): boolean {
+  const keyword = line.fields[0][0].text;
+  const target = line.fields[1][0].text;
+  if (keyword !== 'include' && keyword !== 'include_if_exists' && keyword !== 'include_dir') return false;
+  const fail = (message: string) => {
+    out.push({ ...line, error: { message, range: line.fields[1][0].range } });
+    return true;
+  };
+  if (keyword === 'include_dir') {
+    const dir = resolveConfigPath(target, line.file);
+    const names = opts.fs.readDir(dir);
+    if (!Array.isArray(names)) return fail(`could not open directory "${dir}"`);
+    const files = names
+      .filter((n) => n.length >= 6 && !n.startsWith('.') && n.endsWith('.conf'))
+      .map((n) => path.posix.join(dir, n))
+      .sort(byteCompare);
+    const errors: string[] = [];
+    for (const f of files) {
+      const e = includeFile(f, line.file, false, opts, depth, out);
+      if (e) errors.push(e);
+    }
+    return errors.length ? fail(errors.join('\n')) : true;
+  }
+  const e = includeFile(target, line.file, keyword === 'include_if_exists', opts, depth, out);
+  return e ? fail(e) : true;
+}
+
+function includeFile(
+  name: string,
+  outer: string,
+  missingOk: boolean,
+  opts: ReadOptions,
+  depth: number,
+  out: SourceLine[],
+): string | undefined {
+  const full = resolveConfigPath(name, outer);
+  const opened = openAuthFile(full, opts, depth + 1);
+  if ('error' in opened) return missingOk && opened.code === 'ENOENT' ? undefined : opened.error;
+  tokenizeFile(full, opened.text, opts, depth + 1, out);
+  return undefined;
+}

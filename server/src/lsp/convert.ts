@@ -1,0 +1,68 @@
+// Between the engine's findings and LSP's diagnostics and edits.
+import * as path from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import {
+  CodeAction,
+  CodeActionKind,
+  DiagnosticSeverity,
+  type Diagnostic,
+  type TextEdit as LspTextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import type { Finding, Fix, Severity, TextEdit } from '../engine/types';
+
+export const SOURCE = 'pg-hardening';
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.pg-hardening`;
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export const uriToPath = (uri: string) => (uri.startsWith('file:') ? fileURLToPath(uri) : uri);
+export const pathToUri = (file: string) => (path.isAbsolute(file) ? pathToFileURL(file).href : file);
+
+/** The rule's page, shipped with the extension next to the server bundle. */
+export const docUri = (rule: string) => pathToFileURL(path.join(__dirname, '..', 'docs', 'rules', `${rule}.md`)).href;
+
+export interface DiagnosticData {
+  fixes: Fix[];
+}
+
+export function toDiagnostic(f: Finding): Diagnostic {
+  const d: Diagnostic = {
+    range: f.range,
+    severity: SEVERITY[f.severity],
+    source: SOURCE,
+    code: f.rule,
+    message: f.message,
+    data: { fixes: f.fixes } satisfies DiagnosticData,
+  };
+  if (f.rule !== 'internal-error') d.codeDescription = { href: docUri(f.rule) };
+  return d;
+}
+
+export function toWorkspaceEdit(edits: TextEdit[], versions: (uri: string) => number | null): WorkspaceEdit {
+  const byUri = new Map<string, LspTextEdit[]>();
+  for (const e of edits) {
+    const uri = pathToUri(e.file);
+    if (!byUri.has(uri)) byUri.set(uri, []);
+    byUri.get(uri)!.push({ range: e.range, newText: e.newText });
+  }
+  return {
+    documentChanges: [...byUri].map(([uri, list]) => ({ textDocument: { uri, version: versions(uri) }, edits: list })),
+  };
+}
+
+export function fixAction(fix: Fix, diagnostic: Diagnostic, versions: (uri: string) => number | null): CodeAction {
+  const action = CodeAction.create(
+    fix.safety === 'safe' ? fix.title : `${fix.title} [manual: review before saving]`,
+    toWorkspaceEdit(fix.edits, versions),
+    CodeActionKind.QuickFix,
+  );
+  action.diagnostics = [diagnostic];
+  if (fix.safety === 'safe') action.isPreferred = true;
+  return action;
+}

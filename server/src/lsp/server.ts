@@ -1,0 +1,219 @@
+// The language server: keeps diagnostics current for open pg_hba.conf (and, as they land,
+// postgresql.conf and SQL) documents and offers their fixes as code actions.
+import {
+  CodeAction,
+  CodeActionKind,
+  Command,
+  DidChangeConfigurationNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CodeActionParams,
+  type Connection,
+  type Diagnostic,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { checkFile, kindOfFile } from '../engine/check';
+import { fixFile } from '../engine/fix';
+import { nodeFileSystem } from '../engine/node-fs';
+import { DEFAULT_PG_VERSION, SUPPORTED_PG_VERSIONS, type FileKind, type FileSystem, type Finding } from '../engine/types';
+import { FIX_ALL_KIND, SOURCE, fixAction, pathToUri, toDiagnostic, uriToPath, type DiagnosticData } from './convert';
+
+const LANGUAGE_KINDS: Record<string, FileKind> = { 'pg-hba': 'hba', 'pg-ident': 'ident', 'pg-conf': 'conf', sql: 'sql' };
+
+interface Settings {
+  postgresVersion: number;
+}
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const settingsCache = new Map<string, Promise<Settings>>();
+  /** diagnostics[file uri][origin uri]: what checking `origin` found in `file` (includes report into other files). */
+  const contributions = new Map<string, Map<string, Diagnostic[]>>();
+  const pending = new Map<string, ReturnType<typeof setTimeout>>();
+  let canPullConfiguration = false;
+
+  /** Open editor buffers win over the disk, so included files are checked as they are being edited. */
+  const fs: FileSystem = {
+    readFile: (file) => documents.get(pathToUri(file))?.getText() ?? nodeFileSystem.readFile(file),
+    readDir: (dir) => nodeFileSystem.readDir(dir),
+  };
+
+  const log = (message: string) => connection.console.log(`[pg-hardening] ${message}`);
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    canPullConfiguration = Boolean(params.capabilities.workspace?.configuration);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      },
+      serverInfo: { name: 'pg-hardening' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (canPullConfiguration)
+      void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
+  });
+
+  function settingsFor(uri: string): Promise<Settings> {
+    if (!canPullConfiguration) return Promise.resolve({ postgresVersion: DEFAULT_PG_VERSION });
+    let s = settingsCache.get(uri);
+    if (!s) {
+      s = connection.workspace
+        .getConfiguration({ scopeUri: uri, section: 'pg-hardening' })
+        .then((c: Partial<Settings> | null) => {
+          const v = Number(c?.postgresVersion);
+          return { postgresVersion: (SUPPORTED_PG_VERSIONS as readonly number[]).includes(v) ? v : DEFAULT_PG_VERSION };
+        })
+        .catch(() => ({ postgresVersion: DEFAULT_PG_VERSION }));
+      settingsCache.set(uri, s);
+    }
+    return s;
+  }
+
+  function kindOf(doc: TextDocument): FileKind | undefined {
+    return LANGUAGE_KINDS[doc.languageId] ?? kindOfFile(uriToPath(doc.uri));
+  }
+
+  function publish(fileUri: string) {
+    const all = [...(contributions.get(fileUri)?.values() ?? [])].flat();
+    const seen = new Set<string>();
+    const diagnostics = all.filter((d) => {
+      const key = JSON.stringify([d.range, d.code, d.message]);
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
+    void connection.sendDiagnostics({ uri: fileUri, diagnostics });
+  }
+
+  function setContribution(origin: string, findings: Finding[]) {
+    const byFile = new Map<string, Diagnostic[]>([[origin, []]]);
+    for (const f of findings) {
+      const uri = pathToUri(f.file);
+      if (!byFile.has(uri)) byFile.set(uri, []);
+      byFile.get(uri)!.push(toDiagnostic(f));
+    }
+    for (const [fileUri, perOrigin] of contributions)
+      if (perOrigin.has(origin) && !byFile.has(fileUri)) {
+        perOrigin.delete(origin);
+        publish(fileUri);
+      }
+    for (const [fileUri, list] of byFile) {
+      if (!contributions.has(fileUri)) contributions.set(fileUri, new Map());
+      contributions.get(fileUri)!.set(origin, list);
+      publish(fileUri);
+    }
+  }
+
+  async function validate(doc: TextDocument) {
+    const kind = kindOf(doc);
+    if (!kind) return;
+    const { postgresVersion } = await settingsFor(doc.uri);
+    const current = documents.get(doc.uri);
+    if (!current || current.version !== doc.version) return; // a newer edit will validate
+    let findings: Finding[];
+    try {
+      findings = checkFile(uriToPath(doc.uri), doc.getText(), kind, { pgVersion: postgresVersion, fs });
+    } catch (e) {
+      log(`check failed for ${doc.uri}: ${(e as Error).stack ?? e}`);
+      findings = [];
+    }
+    setContribution(doc.uri, findings);
+  }
+
+  function schedule(doc: TextDocument, delay: number) {
+    clearTimeout(pending.get(doc.uri));
+    pending.set(
+      doc.uri,
+      setTimeout(() => {
+        pending.delete(doc.uri);
+        validate(doc).catch((e) => log(`validation error: ${(e as Error).stack ?? e}`));
+      }, delay),
+    );
+  }
+
+  /** Editing one file can change another's findings (an included fragment): recheck the open ones. */
+  function revalidateAll() {
+    for (const d of documents.all()) schedule(d, 0);
+  }
+
+  documents.onDidOpen((e) => schedule(e.document, 0));
+  documents.onDidChangeContent((e) => {
+    schedule(e.document, 0);
+    for (const d of documents.all()) if (d.uri !== e.document.uri && kindOf(d) === 'hba') schedule(d, 50);
+  });
+  documents.onDidClose((e) => {
+    clearTimeout(pending.get(e.document.uri));
+    pending.delete(e.document.uri);
+    settingsCache.delete(e.document.uri);
+    setContribution(e.document.uri, []);
+    contributions.get(e.document.uri)?.delete(e.document.uri);
+    publish(e.document.uri);
+  });
+
+  connection.onDidChangeConfiguration(() => {
+    settingsCache.clear();
+    revalidateAll();
+  });
+  connection.onDidChangeWatchedFiles(() => revalidateAll());
+
+  connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> => {
+    try {
+      return await codeActions(params);
+    } catch (e) {
+      log(`code action error: ${(e as Error).stack ?? e}`);
+      return [];
+    }
+  });
+
+  const versionOf = (uri: string) => documents.get(uri)?.version ?? null;
+
+  async function codeActions(params: CodeActionParams): Promise<CodeAction[]> {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return [];
+    const only = params.context.only;
+    const actions: CodeAction[] = [];
+    const wantsQuickFix = !only || only.some((k) => CodeActionKind.QuickFix.startsWith(k) || k.startsWith(CodeActionKind.QuickFix));
+    if (wantsQuickFix) {
+      for (const d of params.context.diagnostics) {
+        if (d.source !== SOURCE) continue;
+        const data = d.data as DiagnosticData | undefined;
+        for (const fix of data?.fixes ?? []) if (fix.edits.length) actions.push(fixAction(fix, d, versionOf));
+        if (typeof d.code === 'string' && d.code !== 'internal-error') {
+          const show = CodeAction.create(
+            `Show documentation for ${d.code}`,
+            Command.create(`Show documentation for ${d.code}`, 'pg-hardening.showRuleDocumentation', d.code),
+            CodeActionKind.QuickFix,
+          );
+          show.diagnostics = [d];
+          actions.push(show);
+        }
+      }
+    }
+    const wantsFixAll = only?.some((k) => FIX_ALL_KIND.startsWith(k));
+    if (wantsFixAll) {
+      const kind = kindOf(doc);
+      if (kind) {
+        const { postgresVersion } = await settingsFor(doc.uri);
+        const file = uriToPath(doc.uri);
+        const before = doc.getText();
+        const { text } = fixFile(file, before, kind, { pgVersion: postgresVersion, fs });
+        if (text !== before) {
+          const end = doc.positionAt(before.length);
+          const action = CodeAction.create(
+            'Fix all safe pg-hardening problems',
+            { documentChanges: [{ textDocument: { uri: doc.uri, version: doc.version }, edits: [{ range: { start: { line: 0, character: 0 }, end }, newText: text }] }] },
+            FIX_ALL_KIND,
+          );
+          actions.push(action);
+        }
+      }
+    }
+    return actions;
+  }
+
+  documents.listen(connection);
+  connection.listen();
+}

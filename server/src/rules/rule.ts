@@ -1,0 +1,52 @@
+// What a rule is: its identity, its documentation, its check, and the strongest fix it emits.
+import type { FileKind, Fix, FixSafety, Range, Severity } from '../engine/types';
+import type { HbaAnalysis } from '../engine/hba';
+
+export interface RuleDocs {
+  /** One line: what the rule flags. */
+  summary: string;
+  /** Why it matters: the attack or the failure it prevents. */
+  why: string;
+  /** A file that triggers the rule (tests assert that it does). */
+  bad: string;
+  /** The same intent done right (tests assert silence). */
+  good: string;
+  /** For manual fixes: why applying them blindly would be unsafe. */
+  fixNotes?: string;
+  references: { title: string; url: string }[];
+}
+
+export interface Report {
+  /** Absolute path of the file the finding is in (records can come from included files). */
+  file: string;
+  range: Range;
+  message: string;
+  /** Overrides the rule's default severity for this finding. */
+  severity?: Severity;
+  fixes?: Fix[];
+  pgError?: string;
+}
+
+export interface HbaContext {
+  analysis: HbaAnalysis;
+  pgVersion: number;
+  /** True for a main pg_hba.conf, false for a fragment pulled in by include or opened on its own. */
+  isMainFile: boolean;
+}
+
+interface RuleBase {
+  id: string;
+  severity: Severity;
+  /** The strongest fix this rule can emit. */
+  fix: FixSafety | 'none';
+  docs: RuleDocs;
+}
+
+export interface HbaRule extends RuleBase {
+  kind: 'hba';
+  check(ctx: HbaContext, report: (r: Report) => void): void;
+}
+
+export type Rule = HbaRule;
+
+export type { FileKind };
