@@ -1,7 +1,8 @@
 // Shared vocabulary for the pg_hba.conf rules: what counts as remote, and the edits fixes make.
 import type { Fix, FixSafety, TextEdit } from '../engine/types';
 import { isLoopbackRange } from '../engine/hba/address';
-import { effectiveMethod, type HbaRecord } from '../engine/hba/record';
+import { effectiveMethod, type HbaRecord, type Method } from '../engine/hba/record';
+import { optionAllowed } from '../engine/hba/options';
 import type { Token } from '../engine/hba/tokenize';
 
 export const PG_HBA_DOCS = 'https://www.postgresql.org/docs/current/auth-pg-hba-conf.html';
@@ -39,8 +40,18 @@ export function fix(title: string, safety: FixSafety, edits: TextEdit[]): Fix {
   return { title, safety, edits };
 }
 
-export const methodFix = (r: HbaRecord, method: string, title: string): Fix =>
-  fix(title, 'manual', replaceToken(r, r.methodToken, method));
+/** Changes the method, dropping options the new method does not accept (PostgreSQL would refuse them). */
+export function methodFix(r: HbaRecord, method: Method, title: string, pgVersion = 17): Fix {
+  const tokens = r.source.fields.flat();
+  const edits = replaceToken(r, r.methodToken, method);
+  for (const o of r.options) {
+    if (optionAllowed(o.name, method, pgVersion)) continue;
+    if (o.token.expandedFrom) return fix(title, 'manual', []);
+    const before = tokens[tokens.indexOf(o.token) - 1];
+    edits.push({ file: r.source.file, range: { start: before.range.end, end: o.token.range.end }, newText: '' });
+  }
+  return fix(title, 'manual', edits);
+}
 
 export const hostsslFix = (r: HbaRecord): Fix =>
   fix(

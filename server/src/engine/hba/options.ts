@@ -51,6 +51,13 @@ function methodRestriction(name: string, pgVersion: number): { methods: Method[]
 
 const KNOWN_UNRESTRICTED = new Set(['clientcert', 'clientname']);
 
+/** Whether PostgreSQL accepts the option with that method (fixes that change a method drop the rest). */
+export function optionAllowed(name: string, method: Method, pgVersion: number): boolean {
+  const restriction = methodRestriction(name, pgVersion);
+  if (!restriction) return KNOWN_UNRESTRICTED.has(name) && !(name === 'clientcert' && method === 'cert');
+  return restriction.methods.includes(method);
+}
+
 export function parseAuthOptions(record: HbaRecord, fields: Token[][], pgVersion: number): HbaError | undefined {
   const method = record.type === 'local' && record.method === 'ident' ? 'peer' : record.method;
   const lists: Record<string, string[]> = {};
