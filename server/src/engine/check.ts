@@ -51,6 +51,7 @@ function toFinding(rule: Rule, r: Report): Finding {
     fixes: r.fixes ?? [],
   };
   if (r.pgError !== undefined) f.pgError = r.pgError;
+  if (r.pgLine !== undefined) f.pgLine = r.pgLine;
   return f;
 }
 

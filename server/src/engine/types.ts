@@ -45,6 +45,8 @@ export interface Finding {
   fixes: Fix[];
   /** For *-syntax findings: PostgreSQL's own error text, verbatim. */
   pgError?: string;
+  /** For *-syntax findings: the zero-based line PostgreSQL names (a record's first line). */
+  pgLine?: number;
 }
 
 export type FileKind = 'hba' | 'ident' | 'conf' | 'sql';

@@ -22,6 +22,7 @@ export const hbaSyntax: HbaRule = {
         range: error.range,
         message: `${error.message}. PostgreSQL rejects the whole file because of this line: fix it, or the server will not start and a reload keeps the old rules.`,
         pgError: error.message,
+        pgLine: line.line,
       });
     }
     if (isMainFile && analysis.records.length === 0 && analysis.errors.length === 0) {
@@ -31,6 +32,7 @@ export const hbaSyntax: HbaRule = {
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
         message: `${message}. A server with an empty pg_hba.conf does not start: add at least one record.`,
         pgError: message,
+        pgLine: 0,
       });
     }
   },

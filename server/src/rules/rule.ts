@@ -25,6 +25,7 @@ export interface Report {
   severity?: Severity;
   fixes?: Fix[];
   pgError?: string;
+  pgLine?: number;
 }
 
 export interface HbaContext {

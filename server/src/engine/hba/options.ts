@@ -2,7 +2,7 @@
 // their values, and the arguments some methods require.
 import type { AuthOption, HbaError, HbaRecord, Method } from './record';
 import type { Token } from './tokenize';
-import { parseNumericHost } from './address';
+import { GAI_NONAME_TEXT, parseNumericHost } from './address';
 
 /** Options valid for only some methods, with the method list PostgreSQL names in its message. */
 function methodRestriction(name: string, pgVersion: number): { methods: Method[]; text: string } | undefined {
@@ -98,7 +98,7 @@ function checkValue(
       if (record.type !== 'hostssl') return 'clientcert can only be configured for "hostssl" rows';
       if (value === 'verify-full') return undefined;
       if (value === 'verify-ca' || (pgVersion < 14 && (value === '1' || value === '0' || value === 'no-verify'))) {
-        if (method === 'cert') return 'clientcert only accepts "verify-full" when using "cert" authentication';
+        if (method === 'cert') return 'clientcert can only be set to "verify-full" when using "cert" authentication';
         return undefined;
       }
       return `invalid value for clientcert: "${value}"`;
@@ -118,17 +118,17 @@ function checkValue(
       const servers = splitGucList(value);
       if (!servers) return `could not parse RADIUS server list "${value}"`;
       for (const s of servers) {
-        // Host names need DNS, which a static check cannot do; numeric addresses are checked.
-        const ip = parseNumericHost(s);
-        if (typeof ip === 'object' && 'gaiError' in ip)
-          return `could not translate RADIUS server name "${s}" to address: ${ip.gaiError}`;
+        // Whether a host name resolves needs DNS, which a static check cannot ask; a name no
+        // resolver accepts (quotes, spaces, a dotted number that is no address) fails everywhere.
+        if (parseNumericHost(s) === 'hostname' && (!/^[A-Za-z0-9_.-]+$/.test(s) || /^[\d.]+$/.test(s)))
+          return `could not translate RADIUS server name "${s}" to address: ${GAI_NONAME_TEXT}`;
       }
       lists.radiusservers = servers;
       return undefined;
     }
     case 'radiusports': {
-      const ports = splitGucList(value);
-      if (!ports) return `could not parse RADIUS port list "${value}"`;
+      // An unparsable port list is not reported as such: its one element fails as a port number.
+      const ports = splitGucList(value) ?? [value];
       for (const p of ports) if (atoi(p) === 0) return `invalid RADIUS port number: "${value}"`;
       lists.radiusports = ports;
       return undefined;
@@ -164,11 +164,10 @@ function requiredArguments(method: Method, seen: Map<string, AuthOption>, lists:
       return 'cannot use ldapsearchattribute together with ldapsearchfilter';
   }
   if (method === 'radius') {
-    if (!has('radiusservers')) return 'authentication method "radius" requires argument "radiusservers" to be set';
-    if (!has('radiussecrets')) return 'authentication method "radius" requires argument "radiussecrets" to be set';
+    // An empty list is stored as no list at all, so it reads as a missing argument.
     const n = (k: string) => lists[k]?.length ?? 0;
-    if (n('radiusservers') === 0) return 'list of RADIUS servers cannot be empty';
-    if (n('radiussecrets') === 0) return 'list of RADIUS secrets cannot be empty';
+    if (n('radiusservers') === 0) return 'authentication method "radius" requires argument "radiusservers" to be set';
+    if (n('radiussecrets') === 0) return 'authentication method "radius" requires argument "radiussecrets" to be set';
     const servers = n('radiusservers');
     for (const [key, label, zeroOk] of [
       ['radiussecrets', 'secrets', false],
@@ -181,9 +180,9 @@ function requiredArguments(method: Method, seen: Map<string, AuthOption>, lists:
     }
   }
   if (method === 'oauth') {
-    if (!has('issuer')) return 'authentication method "oauth" requires argument "issuer" to be set';
     if (!has('scope')) return 'authentication method "oauth" requires argument "scope" to be set';
-    if (has('map') && has('delegate_ident_mapping'))
+    if (!has('issuer')) return 'authentication method "oauth" requires argument "issuer" to be set';
+    if (has('map') && seen.get('delegate_ident_mapping')?.value === '1')
       return 'map cannot be used in combination with delegate_ident_mapping';
   }
   return undefined;

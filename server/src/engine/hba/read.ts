@@ -6,6 +6,8 @@ import { logicalLines, tokenizeLine, rangeOfFields, type RawLine, type Token } f
 
 /** CONF_FILE_MAX_DEPTH in conffiles.h */
 const MAX_DEPTH = 10;
+/** Before 14, tokens lived in a fixed buffer of MAX_TOKEN (256) bytes. */
+const MAX_TOKEN = 256;
 
 export interface SourceLine extends RawLine {
   file: string;
@@ -34,6 +36,10 @@ export const resolveConfigPath = (location: string, callingFile: string) =>
     ? path.posix.normalize(location)
     : path.posix.resolve(path.posix.dirname(callingFile), location);
 
+/** Before 16, @file paths were joined without canonicalizing, so the OS resolves `sub/..` (and fails without sub). */
+const joinUncanonical = (location: string, callingFile: string) =>
+  path.posix.isAbsolute(location) ? location : `${path.posix.dirname(callingFile)}/${location}`;
+
 /** Byte-order comparison, as strcmp sorts include_dir entries. */
 const byteCompare = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
@@ -50,14 +56,15 @@ function openAuthFile(file: string, opts: ReadOptions, depth: number): Opened {
     return { error: `could not open file "${file}": maximum nesting depth exceeded`, code: 'ELOOP' };
   const r = opts.fs.readFile(file);
   if (typeof r === 'string') return { text: r };
-  // fopen() succeeds on a directory; the read that follows fails.
-  const verb = r.code === 'EISDIR' ? 'read' : 'open';
-  return { error: `could not ${verb} file "${file}": ${strerror(r.code)}`, code: r.code };
+  // fopen() succeeds on a directory and reading it yields nothing: PostgreSQL sees an empty file.
+  if (r.code === 'EISDIR') return { text: '' };
+  return { error: `could not open file "${file}": ${strerror(r.code)}`, code: r.code };
 }
 
 function tokenizeFile(file: string, text: string, opts: ReadOptions, depth: number, out: SourceLine[]) {
   for (const l of logicalLines(text, opts.pgVersion >= 14)) {
-    const { fields, error } = tokenizeLine(l, (t) => expandAtFile(t, file, opts, depth + 1));
+    const maxToken = opts.pgVersion < 14 ? MAX_TOKEN : Infinity;
+    const { fields, error } = tokenizeLine(l, (t) => expandAtFile(t, file, opts, depth + 1), maxToken);
     if (fields.length === 0 && !error) continue;
     const range = rangeOfFields(fields) ?? error!.range;
     const line: SourceLine = { file, line: l.line, endLine: l.endLine, range, fields, error };
@@ -69,7 +76,7 @@ function tokenizeFile(file: string, text: string, opts: ReadOptions, depth: numb
 /** `@file`: every token of every line of the file, in order; the tokens keep the @ token's range. */
 function expandAtFile(at: Token, outer: string, opts: ReadOptions, depth: number): Token[] | { error: string } {
   const name = at.text.slice(1);
-  const full = resolveConfigPath(name, outer);
+  const full = opts.pgVersion < 16 ? joinUncanonical(name, outer) : resolveConfigPath(name, outer);
   const opened = openAuthFile(full, opts, depth);
   if ('error' in opened) {
     if (opts.pgVersion < 16)
@@ -96,6 +103,7 @@ function includeDirective(line: SourceLine, opts: ReadOptions, depth: number, ou
     return true;
   };
   if (keyword === 'include_dir') {
+    if (target === '') return fail('empty configuration directory name');
     const dir = resolveConfigPath(target, line.file);
     const names = opts.fs.readDir(dir);
     if (!Array.isArray(names)) return fail(`could not open directory "${dir}"`);

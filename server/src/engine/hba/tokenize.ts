@@ -88,9 +88,10 @@ interface NextToken {
   token?: Token;
   terminatingComma: boolean;
   pos: number;
+  tooLong?: boolean;
 }
 
-function nextToken(l: LogicalLine, pos: number): NextToken {
+function nextToken(l: LogicalLine, pos: number, maxToken: number): NextToken {
   const s = l.text;
   let inQuote = false;
   let wasQuote = false;
@@ -103,6 +104,7 @@ function nextToken(l: LogicalLine, pos: number): NextToken {
   let end = pos;
   while (pos < s.length && (!isBlank(s[pos]) || inQuote)) {
     const c = s[pos];
+    if (buf.length >= maxToken - 1) return { terminatingComma: false, pos: s.length, tooLong: true };
     if (c === '#' && !inQuote) {
       end = pos;
       pos = s.length;
@@ -140,6 +142,7 @@ function nextToken(l: LogicalLine, pos: number): NextToken {
 export function tokenizeLine(
   l: LogicalLine,
   expand: (token: Token) => Token[] | { error: string },
+  maxToken = Infinity,
 ): { fields: Token[][]; error?: { message: string; range: Range } } {
   const fields: Token[][] = [];
   let pos = 0;
@@ -147,7 +150,11 @@ export function tokenizeLine(
     const field: Token[] = [];
     let comma: boolean;
     do {
-      const next = nextToken(l, pos);
+      const next = nextToken(l, pos, maxToken);
+      if (next.tooLong) {
+        const at = { start: l.map.pos(pos), end: l.map.pos(l.text.length, true) };
+        return { fields, error: { message: 'authentication file token too long', range: at } };
+      }
       pos = next.pos;
       comma = next.terminatingComma;
       if (!next.token) break;
