@@ -1,0 +1,95 @@
+// The bundled language server over the protocol: open, diagnose, fix, edit, fix all.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CodeAction, Diagnostic } from 'vscode-languageserver/node';
+import { applyEdits } from '../server/src/engine/fix';
+import { TestClient, editsFor } from './support/lsp-client';
+
+const ROOT = path.join(__dirname, '..');
+const codes = (ds: Diagnostic[]) => ds.map((d) => `${d.range.start.line + 1}:${d.code}`).sort();
+const apply = (text: string, uri: string, action: CodeAction) =>
+  applyEdits(text, editsFor(action.edit!, uri).map((e) => ({ ...e, file: '' })));
+
+test('language server: diagnostics, quick fixes, edits and fix-all over the protocol', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgh-lsp-'));
+  const file = path.join(dir, 'pg_hba.conf');
+  const uri = pathToFileURL(file).href;
+  let text = fs.readFileSync(path.join(ROOT, 'examples', 'insecure', 'pg_hba.conf'), 'utf8');
+  fs.writeFileSync(file, text);
+  const client = new TestClient();
+  try {
+    await client.initialize();
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'pg-hba', version: 1, text } });
+    const first = await client.waitForDiagnostics(uri, (d) => d.length > 0);
+    assert.equal(first.length, 15);
+    assert.ok(codes(first).includes('9:hba-trust'));
+    const trust = first.find((d) => d.code === 'hba-trust' && d.range.start.line === 8)!;
+    assert.equal(trust.source, 'pg-hardening');
+    assert.equal(trust.severity, 1);
+    assert.match(trust.codeDescription!.href, /^file:.*docs\/rules\/hba-trust\.md$/);
+    assert.ok(fs.existsSync(new URL(trust.codeDescription!.href)), 'the linked doc page exists next to the bundle');
+
+    const actions = (await client.conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: trust.range,
+      context: { diagnostics: [trust], only: ['quickfix'] },
+    })) as CodeAction[];
+    const titles = actions.map((a) => a.title);
+    assert.ok(titles.some((t) => t.startsWith('Require a password: use scram-sha-256')), titles.join('\n'));
+    assert.ok(titles.includes('Show documentation for hba-trust'));
+    const toScram = actions.find((a) => a.title.startsWith('Require a password'))!;
+    assert.equal(toScram.kind, 'quickfix');
+    assert.notEqual(toScram.isPreferred, true, 'manual fixes are never preferred');
+    text = apply(text, uri, toScram);
+    assert.match(text.split('\n')[8], /^host {4}all {13}all {13}127\.0\.0\.1\/32 {12}scram-sha-256$/);
+
+    await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text }] });
+    const second = await client.waitForDiagnostics(uri, (d) => d.length === 14);
+    assert.ok(!codes(second).includes('9:hba-trust'));
+
+    // An incremental edit: type a syntax error into line 7's method.
+    await client.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 3 },
+      contentChanges: [{ range: { start: { line: 6, character: 64 }, end: { line: 6, character: 69 } }, text: 'trusty' }],
+    });
+    const third = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'hba-syntax' && x.range.start.line === 6));
+    assert.match(third.find((x) => x.range.start.line === 6)!.message, /^invalid authentication method "trusty"/);
+    text = text.split('\n').map((l, i) => (i === 6 ? l.replace('trust', 'trusty') : l)).join('\n');
+
+    const fixAll = (await client.conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll.pg-hardening'] },
+    })) as CodeAction[];
+    assert.equal(fixAll.length, 1);
+    const fixed = apply(text, uri, fixAll[0]);
+    assert.ok(fixed.endsWith('host all all 0.0.0.0/0 reject\nhost all all ::/0 reject\n'));
+    assert.equal(fixed.replace('host all all 0.0.0.0/0 reject\nhost all all ::/0 reject\n', ''), text, 'fix-all applies safe fixes only');
+
+    // The server keeps serving after a request about a document it does not know.
+    const none = await client.conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: 'file:///nowhere/pg_hba.conf' },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [] },
+    });
+    assert.deepEqual(none, []);
+
+    // A version setting applies: include is a syntax error for PostgreSQL 15.
+    const inc = pathToFileURL(path.join(dir, 'pg_hba_inc.conf')).href;
+    client.settings = { postgresVersion: 15 };
+    await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: inc, languageId: 'pg-hba', version: 1, text: 'include x.conf\n' } });
+    const v15 = await client.waitForDiagnostics(inc, (d) => d.length > 0);
+    assert.match(v15.find((d) => d.code === 'hba-syntax')!.message, /^invalid connection type "include"/);
+
+    await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    assert.deepEqual(await client.waitForDiagnostics(uri, (d) => d.length === 0), []);
+  } finally {
+    await client.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
