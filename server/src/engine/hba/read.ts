@@ -6,8 +6,8 @@ import { logicalLines, tokenizeLine, rangeOfFields, type RawLine, type Token } f
 
 /** CONF_FILE_MAX_DEPTH in conffiles.h */
 const MAX_DEPTH = 10;
-/** Before 14, tokens lived in a fixed buffer of MAX_TOKEN (256) bytes. */
-const MAX_TOKEN = 256;
+/** Up to 15, tokens lived in a fixed buffer of MAX_TOKEN bytes (10240 in current minor releases). */
+const MAX_TOKEN = 10240;
 
 export interface SourceLine extends RawLine {
   file: string;
@@ -36,7 +36,7 @@ export const resolveConfigPath = (location: string, callingFile: string) =>
     ? path.posix.normalize(location)
     : path.posix.resolve(path.posix.dirname(callingFile), location);
 
-/** Before 16, @file paths were joined without canonicalizing, so the OS resolves `sub/..` (and fails without sub). */
+/** Up to 14, @file paths were joined without canonicalizing, so the OS resolves `sub/..` (and fails without sub). */
 const joinUncanonical = (location: string, callingFile: string) =>
   path.posix.isAbsolute(location) ? location : `${path.posix.dirname(callingFile)}/${location}`;
 
@@ -63,7 +63,7 @@ function openAuthFile(file: string, opts: ReadOptions, depth: number): Opened {
 
 function tokenizeFile(file: string, text: string, opts: ReadOptions, depth: number, out: SourceLine[]) {
   for (const l of logicalLines(text, opts.pgVersion >= 14)) {
-    const maxToken = opts.pgVersion < 14 ? MAX_TOKEN : Infinity;
+    const maxToken = opts.pgVersion <= 15 ? MAX_TOKEN : Infinity;
     const { fields, error } = tokenizeLine(l, (t) => expandAtFile(t, file, opts, depth + 1), maxToken);
     if (fields.length === 0 && !error) continue;
     const range = rangeOfFields(fields) ?? error!.range;
@@ -76,7 +76,7 @@ function tokenizeFile(file: string, text: string, opts: ReadOptions, depth: numb
 /** `@file`: every token of every line of the file, in order; the tokens keep the @ token's range. */
 function expandAtFile(at: Token, outer: string, opts: ReadOptions, depth: number): Token[] | { error: string } {
   const name = at.text.slice(1);
-  const full = opts.pgVersion < 16 ? joinUncanonical(name, outer) : resolveConfigPath(name, outer);
+  const full = opts.pgVersion <= 14 ? joinUncanonical(name, outer) : resolveConfigPath(name, outer);
   const opened = openAuthFile(full, opts, depth);
   if ('error' in opened) {
     if (opts.pgVersion < 16)
