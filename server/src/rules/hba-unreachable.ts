@@ -1,7 +1,7 @@
 import type { HbaRule } from './rule';
 import type { HbaRecord } from '../engine/hba/record';
 import type { TextEdit } from '../engine/types';
-import { recordCovers } from '../engine/hba/coverage';
+import { findShadowing } from '../engine/hba/coverage';
 import { PG_HBA_DOCS, fix, isReject, recordLabel } from './hba-helpers';
 
 export const hbaUnreachable: HbaRule = {
@@ -23,11 +23,7 @@ export const hbaUnreachable: HbaRule = {
     references: [{ title: 'PostgreSQL: The pg_hba.conf File (records are examined in order)', url: PG_HBA_DOCS }],
   },
   check({ analysis }, report) {
-    const records = analysis.records;
-    for (let j = 1; j < records.length; j++) {
-      const b = records[j];
-      const a = records.slice(0, j).find((x) => recordCovers(x, b));
-      if (!a) continue;
+    for (const [b, a] of findShadowing(analysis.records)) {
       const where = a.source.file === b.source.file ? recordLabel(a) : `${recordLabel(a)} of ${a.source.file}`;
       const message =
         isReject(b) && !isReject(a)

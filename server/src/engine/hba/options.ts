@@ -49,19 +49,21 @@ function methodRestriction(name: string, pgVersion: number): { methods: Method[]
   }
 }
 
-const KNOWN_UNRESTRICTED = new Set(['clientcert', 'clientname']);
+const knownUnrestricted = (name: string, pgVersion: number) =>
+  name === 'clientcert' || (name === 'clientname' && pgVersion >= 14);
 
 /** Whether PostgreSQL accepts the option with that method (fixes that change a method drop the rest). */
 export function optionAllowed(name: string, method: Method, pgVersion: number): boolean {
   const restriction = methodRestriction(name, pgVersion);
-  if (!restriction) return KNOWN_UNRESTRICTED.has(name) && !(name === 'clientcert' && method === 'cert');
+  if (!restriction) return knownUnrestricted(name, pgVersion) && !(name === 'clientcert' && method === 'cert');
   return restriction.methods.includes(method);
 }
 
 export function parseAuthOptions(record: HbaRecord, fields: Token[][], pgVersion: number): HbaError | undefined {
   const method = record.type === 'local' && record.method === 'ident' ? 'peer' : record.method;
   const lists: Record<string, string[]> = {};
-  const seen = new Map<string, AuthOption>();
+  /** Effective option values, including those an ldapurl sets. */
+  const seen = new Map<string, string>();
   for (const field of fields) {
     for (const token of field) {
       const fail = (message: string): HbaError => ({ message, range: token.range });
@@ -70,18 +72,19 @@ export function parseAuthOptions(record: HbaRecord, fields: Token[][], pgVersion
       const name = token.text.slice(0, eq);
       const value = token.text.slice(eq + 1);
       const restriction = methodRestriction(name, pgVersion);
-      if (!restriction && !KNOWN_UNRESTRICTED.has(name))
+      if (!restriction && !knownUnrestricted(name, pgVersion))
         return fail(`unrecognized authentication option name: "${name}"`);
       if (restriction && !restriction.methods.includes(method))
         return fail(`authentication option "${name}" is only valid for authentication methods ${restriction.text}`);
       const problem = checkValue(name, value, record, method, pgVersion, lists);
       if (problem) return fail(problem);
-      const option = { name, value, token };
+      const option: AuthOption = { name, value, token };
       record.options.push(option);
-      seen.set(name, option);
+      seen.set(name, value);
+      if (name === 'ldapurl') for (const [k, v] of ldapUrlSettings(value)) seen.set(k, v);
     }
   }
-  const problem = requiredArguments(method, seen, lists);
+  const problem = requiredArguments(method, seen, lists, pgVersion);
   return problem ? { message: problem, range: record.source.range } : undefined;
 }
 
@@ -96,8 +99,16 @@ function checkValue(
   switch (name) {
     case 'clientcert':
       if (record.type !== 'hostssl') return 'clientcert can only be configured for "hostssl" rows';
+      if (pgVersion < 14) {
+        if (value === '0' || value === 'no-verify') {
+          if (method === 'cert') return 'clientcert cannot be set to "no-verify" when using "cert" authentication';
+          return undefined;
+        }
+        if (value === '1' || value === 'verify-ca' || value === 'verify-full') return undefined;
+        return `invalid value for clientcert: "${value}"`;
+      }
       if (value === 'verify-full') return undefined;
-      if (value === 'verify-ca' || (pgVersion < 14 && (value === '1' || value === '0' || value === 'no-verify'))) {
+      if (value === 'verify-ca') {
         if (method === 'cert') return 'clientcert can only be set to "verify-full" when using "cert" authentication';
         return undefined;
       }
@@ -106,9 +117,6 @@ function checkValue(
       if (record.type !== 'hostssl') return 'clientname can only be configured for "hostssl" rows';
       if (value === 'CN' || value === 'DN') return undefined;
       return `invalid value for clientname: "${value}"`;
-    case 'ldapscheme':
-      if (value !== 'ldap' && value !== 'ldaps') return `invalid ldapscheme value: "${value}"`;
-      return undefined;
     case 'ldapport':
       if (atoi(value) === 0) return `invalid LDAP port number: "${value}"`;
       return undefined;
@@ -150,13 +158,15 @@ function checkValue(
   }
 }
 
-function requiredArguments(method: Method, seen: Map<string, AuthOption>, lists: Record<string, string[]>) {
+function requiredArguments(method: Method, seen: Map<string, string>, lists: Record<string, string[]>, pgVersion: number) {
   const has = (n: string) => seen.has(n);
   if (method === 'ldap') {
     // ldapserver is optional with OpenLDAP (DNS SRV discovery), which Unix builds use.
     if (has('ldapprefix') || has('ldapsuffix')) {
       if (['ldapbasedn', 'ldapbinddn', 'ldapbindpasswd', 'ldapsearchattribute', 'ldapsearchfilter'].some(has))
-        return 'cannot mix options for simple bind and search+bind modes';
+        return pgVersion >= 18
+          ? 'cannot mix options for simple bind and search+bind modes'
+          : 'cannot use ldapbasedn, ldapbinddn, ldapbindpasswd, ldapsearchattribute, ldapsearchfilter, or ldapurl together with ldapprefix';
     } else if (!has('ldapbasedn')) {
       return 'authentication method "ldap" requires argument "ldapbasedn", "ldapprefix", or "ldapsuffix" to be set';
     }
@@ -182,7 +192,7 @@ function requiredArguments(method: Method, seen: Map<string, AuthOption>, lists:
   if (method === 'oauth') {
     if (!has('scope')) return 'authentication method "oauth" requires argument "scope" to be set';
     if (!has('issuer')) return 'authentication method "oauth" requires argument "issuer" to be set';
-    if (has('map') && seen.get('delegate_ident_mapping')?.value === '1')
+    if (has('map') && seen.get('delegate_ident_mapping') === '1')
       return 'map cannot be used in combination with delegate_ident_mapping';
   }
   return undefined;
@@ -192,6 +202,25 @@ function requiredArguments(method: Method, seen: Map<string, AuthOption>, lists:
 function atoi(s: string): number {
   const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(s);
   return m ? parseInt(m[1], 10) | 0 : 0;
+}
+
+/** What an ldapurl sets (OpenLDAP's ldap_url_parse): base DN after '/', first attribute, filter. */
+function ldapUrlSettings(url: string): [string, string][] {
+  const rest = url.replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]*/, '');
+  if (!rest.startsWith('/')) return [];
+  const [dn, attrs = '', , filter = ''] = rest.slice(1).split('?');
+  const out: [string, string][] = [['ldapbasedn', decodeURIComponentSafe(dn)]];
+  if (attrs) out.push(['ldapsearchattribute', attrs.split(',')[0]]);
+  if (filter) out.push(['ldapsearchfilter', decodeURIComponentSafe(filter)]);
+  return out;
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 function ldapUrlProblem(url: string): string | undefined {

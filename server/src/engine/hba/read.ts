@@ -56,8 +56,9 @@ function openAuthFile(file: string, opts: ReadOptions, depth: number): Opened {
     return { error: `could not open file "${file}": maximum nesting depth exceeded`, code: 'ELOOP' };
   const r = opts.fs.readFile(file);
   if (typeof r === 'string') return { text: r };
-  // fopen() succeeds on a directory and reading it yields nothing: PostgreSQL sees an empty file.
-  if (r.code === 'EISDIR') return { text: '' };
+  // fopen() succeeds on a directory; the read fails, which 13 reports and 14+ takes as an empty file.
+  if (r.code === 'EISDIR')
+    return opts.pgVersion < 14 ? { error: `could not read file "${file}": ${strerror(r.code)}`, code: r.code } : { text: '' };
   return { error: `could not open file "${file}": ${strerror(r.code)}`, code: r.code };
 }
 
@@ -79,7 +80,7 @@ function expandAtFile(at: Token, outer: string, opts: ReadOptions, depth: number
   const full = opts.pgVersion <= 14 ? joinUncanonical(name, outer) : resolveConfigPath(name, outer);
   const opened = openAuthFile(full, opts, depth);
   if ('error' in opened) {
-    if (opts.pgVersion < 16)
+    if (opts.pgVersion < 16 && opened.code !== 'EISDIR')
       return { error: `could not open secondary authentication file "@${name}" as "${full}": ${strerror(opened.code)}` };
     return opened;
   }

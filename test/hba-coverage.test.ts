@@ -1,0 +1,54 @@
+// The indexed search for shadowing records finds exactly what comparing every pair finds.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeHba } from '../server/src/engine/hba';
+import { findShadowing, recordCovers } from '../server/src/engine/hba/coverage';
+import type { FileSystem } from '../server/src/engine/types';
+
+const noFiles: FileSystem = { readFile: () => ({ code: 'ENOENT' }), readDir: () => ({ code: 'ENOENT' }) };
+
+/** A small deterministic generator (mulberry32), so a failure reproduces. */
+function rng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('findShadowing agrees with the pairwise definition on random files', () => {
+  const rand = rng(42);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+  for (let round = 0; round < 30; round++) {
+    const lines: string[] = [];
+    for (let i = 0; i < 150; i++) {
+      const type = pick(['host', 'hostssl', 'hostnossl', 'hostgssenc', 'hostnogssenc', 'local']);
+      const db = pick(['all', 'app', 'replication', '"all"', 'app,other', 'sameuser']);
+      const user = pick(['all', 'alice', '+admins', 'alice,bob']);
+      const method = pick(['scram-sha-256', 'reject', 'md5']);
+      const addr = pick([
+        `10.${Math.floor(rand() * 4)}.0.0/${pick([8, 16, 24])}`,
+        `10.${Math.floor(rand() * 4)}.${Math.floor(rand() * 4)}.0 255.255.${pick([0, 255])}.0`,
+        '10.0.0.0 255.0.255.0',
+        '0.0.0.0/0',
+        '::/0',
+        `fd00:${Math.floor(rand() * 3)}::/${pick([16, 32, 48])}`,
+        'all',
+        'samehost',
+        'db.example.com',
+      ]);
+      lines.push(type === 'local' ? `local ${db} ${user} ${method}` : `${type} ${db} ${user} ${addr} ${method}`);
+    }
+    const { records } = analyzeHba('/virtual/pg_hba.conf', lines.join('\n'), { pgVersion: 17, fs: noFiles });
+    const expected = new Map();
+    records.forEach((b, j) => {
+      const a = records.slice(0, j).find((x) => recordCovers(x, b));
+      if (a) expected.set(b, a);
+    });
+    const got = findShadowing(records);
+    assert.equal(got.size, expected.size, `round ${round}`);
+    for (const [b, a] of expected) assert.equal(got.get(b), a, `round ${round}, line ${b.source.line + 1}`);
+    assert.ok(expected.size > 0);
+  }
+});
