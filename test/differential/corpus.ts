@@ -138,7 +138,8 @@ export function answerFromRows(rows: HbaRuleRow[], confDir: string): CaseAnswer 
     const lines = (answer[file] ??= {});
     const key = String(r.line);
     const prev = lines[key];
-    const text = r.rejected ? (r.error ?? r.logError ?? REJECTED_WITHOUT_MESSAGE) : null;
+    // Rejected lines, and accepted lines with a warning in the view (hostgssenc without GSSAPI).
+    const text = r.error ?? (r.rejected ? (r.logError ?? REJECTED_WITHOUT_MESSAGE) : null);
     const err = text === null ? null : normalizePath(text, confDir);
     if (err === null) {
       if (!(key in lines)) lines[key] = null;

@@ -43,7 +43,7 @@ function summarize(s: Snapshot): string {
       }
     }
   }
-  return `PostgreSQL ${s.serverVersion}: ${records} lines with a row, ${errors} errors (${unsupported} "not supported by this build")`;
+  return `PostgreSQL ${s.serverVersion}: ${records} lines with a row, ${errors} errors (${unsupported} not comparable)`;
 }
 
 async function main(): Promise<void> {

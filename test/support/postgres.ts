@@ -71,17 +71,23 @@ export interface HbaRuleRow {
   netmask: string | null;
   authMethod: string | null;
   options: string[] | null;
-  /** pg_hba_file_rules.error. */
+  /**
+   * pg_hba_file_rules.error. Set on rejected lines (but see `rejected`), and also on lines the server
+   * accepts with a warning: "hostssl record cannot match because SSL is disabled", "hostgssenc record
+   * cannot match because GSSAPI is not supported by this build" (those rows keep their fields).
+   */
   error: string | null;
   /**
-   * PostgreSQL rejected the line. Usually `error !== null`, but some rejections leave the view's
-   * error column NULL (PostgreSQL only logs them, e.g. `invalid value for clientcert: "x"`): those
-   * rows have every field NULL and `rejected` true.
+   * PostgreSQL refuses the line (parse_hba_line returned NULL: every field NULL), which makes the
+   * whole file fail to load. Usually `error !== null` then, but some refusals leave the view's error
+   * column NULL (PostgreSQL only logs them, e.g. `invalid value for clientcert: "x"`).
    */
   rejected: boolean;
   /**
-   * The message PostgreSQL logs for this line while filling the view (captured at DEBUG3 from the
-   * server's stderr). Set for every rejected line; it can differ from `error` (the view's text).
+   * The last message PostgreSQL logged for this line while filling the view (captured at DEBUG3
+   * from the server's stderr): what start-up or reload would log. Set on rejected lines and
+   * warnings; it can differ from `error` (e.g. `clientcert only accepts "verify-full" ...` in the
+   * log vs `clientcert can only be set to "verify-full" ...` in the view).
    */
   logError: string | null;
   /** The absolute file_name PostgreSQL reported (16+), else the main file's absolute path. */
@@ -124,7 +130,10 @@ export interface PgServer {
   query<R extends pg.QueryResultRow = any>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
   /** Writes `files` (must contain 'pg_hba.conf') into confDir and returns pg_hba_file_rules. */
   hbaRules(files: FileSet): Promise<HbaRuleRow[]>;
-  /** Would the server load this pg_hba.conf (at start-up or reload)? */
+  /**
+   * Would the server load this pg_hba.conf (at start-up or reload)? `errors`: the rejected rows
+   * (warnings such as "hostssl record cannot match because SSL is disabled" do not count).
+   */
   hbaAccepted(files: FileSet): Promise<{ accepted: boolean; rows: HbaRuleRow[]; errors: HbaRuleRow[] }>;
   /** 15+: writes `files` (must contain 'pg_ident.conf') and returns pg_ident_file_mappings (map_number and file_name from 16). */
   identMappings(files: FileSet): Promise<IdentMappingRow[]>;
@@ -176,6 +185,11 @@ function findPackageJson(name: string): string | null {
 
 /** Where a major's native/ folder is, or why not. */
 export function locateBinaries(major: PgMajor): Binaries {
+  // For trying the "binaries unavailable" paths of the suites: PG_HARDEN_UNAVAILABLE=14,15 or =all.
+  const pretend = (process.env.PG_HARDEN_UNAVAILABLE ?? '').split(',').map((x) => x.trim());
+  if (pretend.includes('all') || pretend.includes(String(major))) {
+    throw new PgUnavailableError(`PostgreSQL ${major} marked unavailable by PG_HARDEN_UNAVAILABLE`);
+  }
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new PgUnavailableError(`PostgreSQL test binaries are installed for linux-x64 only (this is ${process.platform}-${process.arch})`);
   }
@@ -317,23 +331,36 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const live = new Set<{ proc: ChildProcess | undefined; root: string }>();
 let exitHookInstalled = false;
+function killAllSync(): void {
+  for (const s of live) {
+    try {
+      s.proc?.kill('SIGKILL');
+    } catch {
+      /* already gone */
+    }
+    try {
+      fs.rmSync(s.root, { recursive: true, force: true });
+    } catch {
+      /* best effort */
+    }
+  }
+  live.clear();
+}
+
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const s of live) {
-      try {
-        s.proc?.kill('SIGKILL');
-      } catch {
-        /* already gone */
-      }
-      try {
-        fs.rmSync(s.root, { recursive: true, force: true });
-      } catch {
-        /* best effort */
-      }
-    }
-  });
+  process.on('exit', killAllSync);
+  // 'exit' does not run when a signal ends the process (Ctrl-C, the test runner cancelling a file):
+  // clean up, then die of the same signal as we would have without the handler.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = () => {
+      killAllSync();
+      process.removeListener(sig, onSignal);
+      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+    };
+    process.on(sig, onSignal);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -524,6 +551,14 @@ export async function startPostgres(major: PgMajor, opts: StartOptions = {}): Pr
     };
 
     // Server stderr, split into lines; `logBase` is the sequence number of logLines[0].
+    // Settings go into postgresql.conf rather than -c, so that a reload (pg_reload_conf) finds the
+    // values it is running with and logs nothing but what the test provoked.
+    const quote = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+    await fsp.appendFile(
+      path.join(dataDir, 'postgresql.conf'),
+      `\n# test/support/postgres.ts\n${Object.entries(settings).map(([k, v]) => `${k} = ${quote(v)}`).join('\n')}\n`,
+    );
+
     const logLines: string[] = [];
     let logBase = 0;
     let partial = '';
@@ -541,7 +576,7 @@ export async function startPostgres(major: PgMajor, opts: StartOptions = {}): Pr
     let client: pg.Client | undefined;
     for (let attempt = 0; attempt < 5 && !client; attempt++) {
       port = await freePort();
-      const args = ['-D', dataDir, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+      const args = ['-D', dataDir, '-p', String(port)];
       proc = spawn(bin('postgres'), args, { cwd: root, env, uid: runAs.uid, gid: runAs.gid, stdio: ['ignore', 'pipe', 'pipe'] });
       handle.proc = proc;
       let exited = false;
@@ -647,7 +682,7 @@ export async function startPostgres(major: PgMajor, opts: StartOptions = {}): Pr
         const c = /^\[(\d+)\] CONTEXT:  line (\d+) of configuration file "(.*)"$/.exec(l);
         if (c && lastMsg.has(c[1]!)) {
           const key = `${c[3]}\u0000${c[2]}`;
-          if (!out.has(key)) out.set(key, lastMsg.get(c[1]!)!);
+          out.set(key, lastMsg.get(c[1]!)!); // the last one: the error that ended the line's parse
           lastMsg.delete(c[1]!);
         }
       }
@@ -677,7 +712,7 @@ export async function startPostgres(major: PgMajor, opts: StartOptions = {}): Pr
             authMethod: row.auth_method,
             options: row.options,
             error: row.error,
-            rejected: row.error !== null || row.type === null,
+            rejected: row.type === null,
             logError: row.error !== null || row.type === null ? (logged.get(`${row.file_name ?? hbaFile}\u0000${row.line_number}`) ?? null) : null,
           }),
         );
@@ -695,7 +730,7 @@ export async function startPostgres(major: PgMajor, opts: StartOptions = {}): Pr
       hbaRules,
       async hbaAccepted(files) {
         const rows = await hbaRules(files);
-        const errors = rows.filter((r) => r.error !== null);
+        const errors = rows.filter((r) => r.rejected);
         // load_hba also refuses a file without any record ("configuration file ... contains no entries").
         return { accepted: errors.length === 0 && rows.length > 0, rows, errors };
       },
