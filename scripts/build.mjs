@@ -1,6 +1,6 @@
 // One esbuild script for the three bundles: the VS Code client, the language server, and the CLI.
 import * as esbuild from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -28,6 +28,9 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' },
   },
 ];
+
+// A clean dist: a production package must not carry source maps left by an earlier debug build.
+if (!watch) rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
