@@ -93,3 +93,26 @@ test('language server: diagnostics, quick fixes, edits and fix-all over the prot
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('language server: findings in an included file are published for that file, and cleared on close', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgh-lsp-inc-'));
+  const main = path.join(dir, 'pg_hba.conf');
+  const extra = path.join(dir, 'extra.conf');
+  fs.writeFileSync(extra, 'hostssl all all 0.0.0.0/0 trust\n');
+  const text = 'local all all peer\ninclude extra.conf\nhost all all 0.0.0.0/0 reject\nhost all all ::/0 reject\n';
+  fs.writeFileSync(main, text);
+  const mainUri = pathToFileURL(main).href;
+  const extraUri = pathToFileURL(extra).href;
+  const client = new TestClient();
+  try {
+    await client.initialize();
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: mainUri, languageId: 'pg-hba', version: 1, text } });
+    const inExtra = await client.waitForDiagnostics(extraUri, (d) => d.length > 0);
+    assert.deepEqual(codes(inExtra), ['1:hba-open-address', '1:hba-trust']);
+    await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri: mainUri } });
+    assert.deepEqual(await client.waitForDiagnostics(extraUri, (d) => d.length === 0), []);
+  } finally {
+    await client.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
