@@ -4,18 +4,9 @@ import assert from 'node:assert/strict';
 import { analyzeHba } from '../server/src/engine/hba';
 import { findShadowing, recordCovers } from '../server/src/engine/hba/coverage';
 import type { FileSystem } from '../server/src/engine/types';
+import { rng } from './support/random';
 
 const noFiles: FileSystem = { readFile: () => ({ code: 'ENOENT' }), readDir: () => ({ code: 'ENOENT' }) };
-
-/** A small deterministic generator (mulberry32), so a failure reproduces. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('findShadowing agrees with the pairwise definition on random files', () => {
   const rand = rng(42);

@@ -8,19 +8,11 @@ import { checkFile } from '../server/src/engine/check';
 import { fixFile } from '../server/src/engine/fix';
 import { decodeText } from '../server/src/engine/node-fs';
 import type { FileSystem } from '../server/src/engine/types';
+import { rng } from './support/random';
 
 const noFiles: FileSystem = { readFile: () => ({ code: 'ENOENT' }), readDir: () => ({ code: 'ENOENT' }) };
 const FILE = '/virtual/pg_hba.conf';
 const ROOT = path.join(__dirname, '..');
-
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function assertHandled(text: string, what: string) {
   const start = performance.now();

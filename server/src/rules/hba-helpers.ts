@@ -1,7 +1,7 @@
 // Shared vocabulary for the pg_hba.conf rules: what counts as remote, and the edits fixes make.
 import type { Fix, FixSafety, TextEdit } from '../engine/types';
 import { isLoopbackRange } from '../engine/hba/address';
-import { effectiveMethod, type HbaRecord, type Method } from '../engine/hba/record';
+import type { HbaRecord, Method } from '../engine/hba/record';
 import { optionAllowed } from '../engine/hba/options';
 import type { Token } from '../engine/hba/tokenize';
 
@@ -59,5 +59,3 @@ export const hostsslFix = (r: HbaRecord): Fix =>
     'manual',
     replaceToken(r, r.typeToken, 'hostssl'),
   );
-
-export { effectiveMethod };

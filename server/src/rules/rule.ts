@@ -1,5 +1,5 @@
 // What a rule is: its identity, its documentation, its check, and the strongest fix it emits.
-import type { FileKind, Fix, FixSafety, Range, Severity } from '../engine/types';
+import type { Fix, FixSafety, Range, Severity } from '../engine/types';
 import type { HbaAnalysis } from '../engine/hba';
 
 export interface RuleDocs {
@@ -49,5 +49,3 @@ export interface HbaRule extends RuleBase {
 }
 
 export type Rule = HbaRule;
-
-export type { FileKind };

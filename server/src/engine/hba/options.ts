@@ -1,6 +1,6 @@
 // parse_hba_auth_opt and the checks after it: name=value options, which methods accept them,
 // their values, and the arguments some methods require.
-import type { AuthOption, HbaError, HbaRecord, Method } from './record';
+import { effectiveMethod, type AuthOption, type HbaError, type HbaRecord, type Method } from './record';
 import type { Token } from './tokenize';
 import { GAI_NONAME_TEXT, parseNumericHost } from './address';
 
@@ -60,7 +60,7 @@ export function optionAllowed(name: string, method: Method, pgVersion: number): 
 }
 
 export function parseAuthOptions(record: HbaRecord, fields: Token[][], pgVersion: number): HbaError | undefined {
-  const method = record.type === 'local' && record.method === 'ident' ? 'peer' : record.method;
+  const method = effectiveMethod(record.type, record.method);
   const lists: Record<string, string[]> = {};
   /** Effective option values, including those an ldapurl sets. */
   const seen = new Map<string, string>();

@@ -10,6 +10,7 @@ import {
   type HbaError,
   type HbaRecord,
   type Method,
+  effectiveMethod,
   isKeyword,
 } from './record';
 import type { SourceLine } from './read';
@@ -89,7 +90,7 @@ export function parseRecord(line: SourceLine, pgVersion: number): HbaRecord | Hb
   if (!methodsFor(pgVersion).includes(methodToken.text as Method))
     return fail(`invalid authentication method "${methodToken.text}"`, methodToken);
   const method = methodToken.text as Method;
-  const effective = type === 'local' && method === 'ident' ? 'peer' : method;
+  const effective = effectiveMethod(type, method);
 
   if (type === 'local' && effective === 'gss')
     return fail('gssapi authentication is not supported on local sockets', methodToken);

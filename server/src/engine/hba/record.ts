@@ -58,5 +58,5 @@ export interface HbaError {
 export const isKeyword = (t: Token, word: string) => !t.quoted && t.text === word;
 
 /** ident on a Unix socket means peer (hba.c, for backwards compatibility). */
-export const effectiveMethod = (r: HbaRecord): Method =>
-  r.type === 'local' && r.method === 'ident' ? 'peer' : r.method;
+export const effectiveMethod = (type: ConnectionType, method: Method): Method =>
+  type === 'local' && method === 'ident' ? 'peer' : method;
