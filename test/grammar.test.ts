@@ -1,4 +1,4 @@
-// Tokenizes pg_hba.conf lines with the TextMate engine VS Code uses and checks the scopes.
+// Tokenizes pg_hba.conf and postgresql.conf lines with the TextMate engine VS Code uses and checks the scopes.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -7,9 +7,13 @@ import { fileURLToPath } from 'node:url';
 import * as oniguruma from 'vscode-oniguruma';
 import * as textmate from 'vscode-textmate';
 
-const grammarPath = fileURLToPath(new URL('../syntaxes/pg-hba.tmLanguage.json', import.meta.url));
+const grammarPaths: Record<string, string> = {
+  'source.pg-hba': fileURLToPath(new URL('../syntaxes/pg-hba.tmLanguage.json', import.meta.url)),
+  'source.pg-conf': fileURLToPath(new URL('../syntaxes/pg-conf.tmLanguage.json', import.meta.url)),
+};
 
-let grammar: textmate.IGrammar;
+let hbaGrammar: textmate.IGrammar;
+let confGrammar: textmate.IGrammar;
 
 before(async () => {
   const wasm = await readFile(createRequire(import.meta.url).resolve('vscode-oniguruma/release/onig.wasm'));
@@ -19,12 +23,17 @@ before(async () => {
       createOnigScanner: (patterns: string[]) => new oniguruma.OnigScanner(patterns),
       createOnigString: (s: string) => new oniguruma.OnigString(s),
     }),
-    loadGrammar: async (scopeName) =>
-      scopeName === 'source.pg-hba' ? textmate.parseRawGrammar(await readFile(grammarPath, 'utf8'), grammarPath) : null,
+    loadGrammar: async (scopeName) => {
+      const path = grammarPaths[scopeName];
+      return path ? textmate.parseRawGrammar(await readFile(path, 'utf8'), path) : null;
+    },
   });
-  const loaded = await registry.loadGrammar('source.pg-hba');
-  assert.ok(loaded, 'grammar loads');
-  grammar = loaded;
+  const hba = await registry.loadGrammar('source.pg-hba');
+  assert.ok(hba, 'pg-hba grammar loads');
+  hbaGrammar = hba;
+  const conf = await registry.loadGrammar('source.pg-conf');
+  assert.ok(conf, 'pg-conf grammar loads');
+  confGrammar = conf;
 });
 
 interface Token {
@@ -34,7 +43,7 @@ interface Token {
 }
 
 /** Tokenizes lines in sequence, carrying the rule stack across them as the editor does. */
-function tokenize(...lines: string[]): Token[] {
+function tokenizeWith(grammar: textmate.IGrammar, lines: string[]): Token[] {
   const out: Token[] = [];
   let stack = textmate.INITIAL;
   lines.forEach((text, line) => {
@@ -46,6 +55,11 @@ function tokenize(...lines: string[]): Token[] {
   });
   return out;
 }
+
+/** pg_hba.conf lines. */
+const tokenize = (...lines: string[]): Token[] => tokenizeWith(hbaGrammar, lines);
+/** postgresql.conf lines. */
+const tokenizeConf = (...lines: string[]): Token[] => tokenizeWith(confGrammar, lines);
 
 /** The innermost scope of the token with this exact text (the nth one, if it recurs). */
 function scopeOf(tokens: Token[], text: string, nth = 0): string {
@@ -132,5 +146,110 @@ describe('pg-hba grammar', () => {
     // PostgreSQL joins lines before stripping comments: the line after "# ... \" is a comment too.
     const last = tokens.filter((t) => t.line === 3);
     assert.ok(last.length > 0 && last.every((t) => t.scopes.includes('comment.line.number-sign.pg-hba')));
+  });
+});
+
+describe('pg-conf grammar', () => {
+  it('scopes the parameter name, =, and a number with a unit', () => {
+    const tokens = tokenizeConf(
+      'shared_buffers = 128MB',
+      'Work_Mem 0x1F',
+      'statement_timeout=-1',
+      'seq_page_cost = 1.5e3',
+    );
+    assert.equal(scopeOf(tokens, 'shared_buffers'), 'variable.other.property.pg-conf');
+    assert.equal(scopeOf(tokens, '='), 'keyword.operator.assignment.pg-conf');
+    assert.equal(scopeOf(tokens, '128'), 'constant.numeric.integer.pg-conf');
+    assert.equal(scopeOf(tokens, 'MB'), 'keyword.other.unit.pg-conf');
+    assert.ok(tokens.find((t) => t.text === 'MB')?.scopes.includes('meta.setting.pg-conf'));
+    // The = is optional and names are case-insensitive.
+    assert.equal(scopeOf(tokens, 'Work_Mem'), 'variable.other.property.pg-conf');
+    assert.equal(scopeOf(tokens, '0x1F'), 'constant.numeric.integer.pg-conf');
+    assert.equal(scopeOf(tokens, 'statement_timeout'), 'variable.other.property.pg-conf');
+    assert.equal(scopeOf(tokens, '-1'), 'constant.numeric.integer.pg-conf');
+    assert.equal(scopeOf(tokens, '1.5e3'), 'constant.numeric.float.pg-conf');
+  });
+
+  it('marks what the lexer splits off a number as illegal', () => {
+    // guc-file.l: REAL takes no unit and INTEGER no exponent, so both lines are syntax errors.
+    const tokens = tokenizeConf('work_mem = 1.5GB', 'work_mem = 1e6');
+    assert.equal(scopeOf(tokens, '1.5'), 'constant.numeric.float.pg-conf');
+    assert.equal(scopeOf(tokens, 'GB'), 'invalid.illegal.unit.pg-conf');
+    assert.equal(scopeOf(tokens, '1'), 'constant.numeric.integer.pg-conf');
+    assert.equal(scopeOf(tokens, 'e'), 'keyword.other.unit.pg-conf');
+    assert.equal(scopeOf(tokens, '6'), 'invalid.illegal.pg-conf');
+  });
+
+  it("scopes quoted strings with '' and backslash escapes, keeping # inside them", () => {
+    const tokens = tokenizeConf("log_line_prefix = '%m # [%p] it''s \\'s\\n\\101 ' # trailing");
+    const body = tokens.find((t) => t.text === '%m # [%p] it');
+    assert.ok(body);
+    assert.ok(body.scopes.includes('string.quoted.single.pg-conf'));
+    assert.ok(!body.scopes.some((s) => s.startsWith('comment')));
+    assert.equal(scopeOf(tokens, "''"), 'constant.character.escape.quote.pg-conf');
+    assert.equal(scopeOf(tokens, "\\'"), 'constant.character.escape.pg-conf');
+    assert.equal(scopeOf(tokens, '\\n'), 'constant.character.escape.pg-conf');
+    assert.equal(scopeOf(tokens, '\\101'), 'constant.character.escape.octal.pg-conf');
+    assert.equal(scopeOf(tokens, "'", 0), 'punctuation.definition.string.begin.pg-conf');
+    assert.equal(scopeOf(tokens, "'", 1), 'punctuation.definition.string.end.pg-conf');
+    assert.equal(scopeOf(tokens, ' trailing'), 'comment.line.number-sign.pg-conf');
+  });
+
+  it('marks an unterminated quote as illegal to the end of the line, and only that line', () => {
+    const tokens = tokenizeConf("search_path = 'public # oops", "ssl = 'it\\'", 'port = 5432');
+    assert.equal(scopeOf(tokens, "'public # oops"), 'invalid.illegal.unterminated-string.pg-conf');
+    assert.equal(scopeOf(tokens, "'it\\'"), 'invalid.illegal.unterminated-string.pg-conf');
+    assert.equal(scopeOf(tokens, 'port'), 'variable.other.property.pg-conf');
+    assert.equal(scopeOf(tokens, '5432'), 'constant.numeric.integer.pg-conf');
+  });
+
+  it('scopes comments', () => {
+    const tokens = tokenizeConf('#shared_buffers = 128MB  # min 128kB', '  # indented');
+    assert.equal(scopeOf(tokens, '#'), 'punctuation.definition.comment.pg-conf');
+    assert.ok(tokens.every((t) => t.scopes.includes('comment.line.number-sign.pg-conf') || t.text.trim() === ''));
+  });
+
+  it('scopes include directives, case-insensitively', () => {
+    const tokens = tokenizeConf(
+      "include 'extra.conf'",
+      "INCLUDE_IF_EXISTS = 'conf.d/local.conf' # optional",
+      "include_dir 'conf.d'",
+      'include_files = 3',
+    );
+    assert.equal(scopeOf(tokens, 'include'), 'keyword.control.import.pg-conf');
+    assert.equal(scopeOf(tokens, 'extra.conf'), 'string.quoted.single.pg-conf');
+    assert.equal(scopeOf(tokens, 'INCLUDE_IF_EXISTS'), 'keyword.control.import.pg-conf');
+    assert.equal(scopeOf(tokens, '='), 'keyword.operator.assignment.pg-conf');
+    assert.equal(scopeOf(tokens, 'conf.d/local.conf'), 'string.quoted.single.pg-conf');
+    assert.equal(scopeOf(tokens, ' optional'), 'comment.line.number-sign.pg-conf');
+    assert.equal(scopeOf(tokens, 'include_dir'), 'keyword.control.import.pg-conf');
+    // Only the exact directive names are directives.
+    assert.equal(scopeOf(tokens, 'include_files'), 'variable.other.property.pg-conf');
+  });
+
+  it('scopes dotted (extension) parameter names', () => {
+    const tokens = tokenizeConf("pgaudit.log = 'ddl, role'", 'auto_explain.log_min_duration 250ms');
+    assert.equal(scopeOf(tokens, 'pgaudit'), 'entity.name.namespace.pg-conf');
+    assert.equal(scopeOf(tokens, '.'), 'punctuation.separator.namespace.pg-conf');
+    assert.equal(scopeOf(tokens, 'log'), 'variable.other.property.pg-conf');
+    assert.equal(scopeOf(tokens, 'ddl, role'), 'string.quoted.single.pg-conf');
+    assert.equal(scopeOf(tokens, 'auto_explain'), 'entity.name.namespace.pg-conf');
+    assert.equal(scopeOf(tokens, 'log_min_duration'), 'variable.other.property.pg-conf');
+    assert.equal(scopeOf(tokens, 'ms'), 'keyword.other.unit.pg-conf');
+  });
+
+  it('scopes booleans, but not words that merely start with one', () => {
+    const tokens = tokenizeConf(
+      'ssl = on',
+      'fsync OFF',
+      'log_connections = True',
+      'wal_level = replica',
+      'ssl_ciphers = one-two',
+    );
+    assert.equal(scopeOf(tokens, 'on'), 'constant.language.boolean.pg-conf');
+    assert.equal(scopeOf(tokens, 'OFF'), 'constant.language.boolean.pg-conf');
+    assert.equal(scopeOf(tokens, 'True'), 'constant.language.boolean.pg-conf');
+    assert.equal(scopeOf(tokens, 'replica'), 'string.unquoted.pg-conf');
+    assert.equal(scopeOf(tokens, 'one-two'), 'string.unquoted.pg-conf');
   });
 });
