@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv-draft-04';
+import { RULES } from '../server/src/rules';
 
 const ROOT = path.join(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -16,23 +17,52 @@ interface JsonOut {
   diagnostics: { file: string; line: number; column: number; endLine: number; endColumn: number; severity: string; rule: string; message: string; fixes: { title: string; safe: boolean }[] }[];
 }
 
-/** The insecure example's findings, by line: what a reviewer should see. */
-const INSECURE_EXPECTED: [number, string][] = [
-  [7, 'hba-trust'],
-  [9, 'hba-trust'],
-  [12, 'hba-md5'],
-  [12, 'hba-no-ssl'],
-  [12, 'hba-remote-superuser'],
-  [15, 'hba-no-ssl'],
-  [15, 'hba-password'],
-  [16, 'hba-open-address'],
-  [19, 'hba-ident-over-tcp'],
-  [19, 'hba-no-ssl'],
-  [22, 'hba-cleartext-method'],
-  [22, 'hba-no-ssl'],
-  [25, 'hba-unreachable'],
-  [31, 'hba-missing-final-reject'],
-  [31, 'hba-syntax'],
+/** The insecure example's findings, by file and line: what a reviewer should see. */
+const INSECURE_EXPECTED: [string, number, string][] = [
+  ...(
+    [
+      [7, 'hba-trust'],
+      [9, 'hba-trust'],
+      [12, 'hba-md5'],
+      [12, 'hba-no-ssl'],
+      [12, 'hba-remote-superuser'],
+      [15, 'hba-no-ssl'],
+      [15, 'hba-password'],
+      [16, 'hba-hostssl-without-ssl'],
+      [16, 'hba-open-address'],
+      [16, 'hba-scram-needs-scram-passwords'],
+      [19, 'hba-ident-over-tcp'],
+      [19, 'hba-no-ssl'],
+      [22, 'hba-cleartext-method'],
+      [22, 'hba-no-ssl'],
+      [25, 'hba-hostssl-without-ssl'],
+      [25, 'hba-unreachable'],
+      [28, 'hba-hostssl-without-ssl'],
+      [28, 'hba-scram-needs-scram-passwords'],
+      [31, 'hba-missing-final-reject'],
+      [31, 'hba-syntax'],
+    ] as const
+  ).map(([l, r]): [string, number, string] => ['examples/insecure/pg_hba.conf', l, r]),
+  ...(
+    [
+      [5, 'conf-listen-all'],
+      [7, 'conf-duplicate'],
+      [8, 'conf-socket-permissions'],
+      [11, 'conf-syntax'],
+      [12, 'conf-invalid-value'],
+      [15, 'conf-ssl-off'],
+      [16, 'conf-ssl-min-protocol'],
+      [17, 'conf-ssl-weak-ciphers'],
+      [18, 'conf-password-encryption'],
+      [21, 'conf-log-connections'],
+      [22, 'conf-log-disconnections'],
+      [23, 'conf-log-statement'],
+      [24, 'conf-log-line-prefix'],
+      [25, 'conf-log-secrets'],
+      [28, 'conf-pgaudit'],
+      [31, 'conf-unknown-parameter'],
+    ] as const
+  ).map(([l, r]): [string, number, string] => ['examples/insecure/postgresql.conf', l, r]),
 ];
 
 test('check --format json reports every rule of the insecure example at its line', () => {
@@ -40,16 +70,18 @@ test('check --format json reports every rule of the insecure example at its line
   assert.equal(r.status, 1, r.stderr);
   const out = JSON.parse(r.stdout) as JsonOut;
   assert.equal(out.version, 1);
-  const got = out.diagnostics.map((d) => [d.line, d.rule] as [number, string]).sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]));
+  const got = out.diagnostics
+    .map((d) => [d.file, d.line, d.rule] as [string, number, string])
+    .sort((a, b) => a[0].localeCompare(b[0]) || a[1] - b[1] || a[2].localeCompare(b[2]));
   assert.deepEqual(got, INSECURE_EXPECTED);
+  assert.deepEqual(new Set(got.map((g) => g[2])), new Set(RULES.map((r) => r.id)), 'every rule fires on the insecure example');
   for (const d of out.diagnostics) {
-    assert.equal(d.file, 'examples/insecure/pg_hba.conf');
     assert.deepEqual(Object.keys(d), ['file', 'line', 'column', 'endLine', 'endColumn', 'severity', 'rule', 'message', 'fixes']);
     assert.ok(d.column >= 1 && d.endColumn >= 1);
   }
-  const trustLocal = out.diagnostics.find((d) => d.line === 7)!;
+  const trustLocal = out.diagnostics.find((d) => d.line === 7 && d.rule === 'hba-trust')!;
   assert.deepEqual([trustLocal.column, trustLocal.endColumn, trustLocal.severity], [65, 70, 'warning']);
-  assert.equal(out.diagnostics.find((d) => d.line === 9)!.severity, 'error');
+  assert.equal(out.diagnostics.find((d) => d.line === 9 && d.rule === 'hba-trust')!.severity, 'error');
   assert.deepEqual(out.diagnostics.find((d) => d.rule === 'hba-missing-final-reject')!.fixes.map((f) => f.safe), [true]);
 });
 
@@ -65,7 +97,7 @@ test('text output shows location, severity, rule, message and the source line', 
   assert.match(r.stdout, /^examples\/insecure\/pg_hba\.conf:16:41: error \[hba-open-address\] This record accepts connections from every address/m);
   assert.match(r.stdout, /^ {2}16 \| hostssl orders {10}orders_app {6}0\.0\.0\.0\/0 /m);
   assert.match(r.stdout, /^ {2}\s+\| {41}\^{9}$/m);
-  assert.match(r.stdout, /15 findings in 1 file: 4 errors, 10 warnings, 1 hints\./);
+  assert.match(r.stdout, /20 findings in 1 file: 7 errors, 12 warnings, 1 hints\./);
 });
 
 test('--fail-on warning fails on warnings only files', () => {
@@ -113,7 +145,10 @@ test('SARIF output is valid SARIF 2.1.0', () => {
   const r = run(['check', 'examples', '--format', 'sarif']);
   assert.equal(r.status, 1);
   const sarif = JSON.parse(r.stdout) as {
-    runs: { results: { ruleId: string; ruleIndex: number; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[]; tool: { driver: { rules: { id: string }[] } } }[];
+    runs: {
+      results: { ruleId: string; ruleIndex: number; locations: { physicalLocation: { artifactLocation: { uri: string } } }[]; relatedLocations?: unknown[] }[];
+      tool: { driver: { rules: { id: string }[] } };
+    }[];
   };
   const schema = JSON.parse(
     fs.readFileSync(path.join(ROOT, 'node_modules', '@microsoft', 'jest-sarif', 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json'), 'utf8'),
@@ -124,6 +159,7 @@ test('SARIF output is valid SARIF 2.1.0', () => {
   const results = sarif.runs[0].results;
   assert.equal(results.length, INSECURE_EXPECTED.length);
   assert.equal(results[0].locations[0].physicalLocation.artifactLocation.uri, 'examples/insecure/pg_hba.conf');
+  assert.ok(results.some((x) => x.ruleId === 'conf-duplicate' && x.relatedLocations?.length === 1));
   for (const res of results) assert.equal(sarif.runs[0].tool.driver.rules[res.ruleIndex].id, res.ruleId);
 });
 

@@ -1,23 +1,29 @@
-// Every folder in test/fixtures/hba holds a pg_hba.conf (and whatever it includes) whose lines carry
-// their expected findings; unexpected findings fail, so clean lines and files prove silence.
+// Every folder in test/fixtures/<kind>/ holds a main file (pg_hba.conf, or postgresql.conf, or a
+// settings.conf fragment) and whatever it includes, with the expected findings on each line;
+// unexpected findings fail, so clean lines and files prove silence. A folder named pgNN-… is
+// checked for PostgreSQL NN, the others for 17.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkFile } from '../server/src/engine/check';
 import { nodeFileSystem } from '../server/src/engine/node-fs';
+import type { FileKind } from '../server/src/engine/types';
 import { actualByLine, diffExpectations, readExpectations } from './support/expectations';
 
-const ROOT = path.join(__dirname, 'fixtures', 'hba');
+const MAIN_FILES: Record<string, string[]> = { hba: ['pg_hba.conf'], conf: ['postgresql.conf', 'settings.conf'] };
 
-for (const name of fs.readdirSync(ROOT).sort()) {
-  const dir = path.join(ROOT, name);
-  const main = path.join(dir, 'pg_hba.conf');
-  test(`hba fixture ${name}`, () => {
-    const version = Number(/^pg(\d+)-/.exec(name)?.[1] ?? 17);
-    const findings = checkFile(main, fs.readFileSync(main, 'utf8'), 'hba', { pgVersion: version, fs: nodeFileSystem });
-    const expected = readExpectations(dir);
-    const problems = diffExpectations(expected, actualByLine(findings), findings);
-    assert.deepEqual(problems, [], `fixture ${name}:\n${problems.join('\n')}`);
-  });
+for (const kind of Object.keys(MAIN_FILES)) {
+  const root = path.join(__dirname, 'fixtures', kind);
+  for (const name of fs.readdirSync(root).sort()) {
+    const dir = path.join(root, name);
+    test(`${kind} fixture ${name}`, () => {
+      const main = MAIN_FILES[kind].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
+      assert.ok(main, `no main file in ${dir}`);
+      const version = Number(/^pg(\d+)-/.exec(name)?.[1] ?? 17);
+      const findings = checkFile(main, fs.readFileSync(main, 'utf8'), kind as FileKind, { pgVersion: version, fs: nodeFileSystem });
+      const problems = diffExpectations(readExpectations(dir), actualByLine(findings), findings);
+      assert.deepEqual(problems, [], `fixture ${kind}/${name}:\n${problems.join('\n')}`);
+    });
+  }
 }

@@ -36,7 +36,8 @@ test('fixes applied to the examples produce files PostgreSQL 17 accepts', { time
     let tried = 0;
     for (const finding of checkFile(INSECURE, original, 'hba', opts)) {
       for (const fix of finding.fixes) {
-        if (fix.edits.length === 0) continue;
+        // Fixes that edit the postgresql.conf beside it are judged with that file (see the conf suites).
+        if (fix.edits.length === 0 || fix.edits.some((e) => e.file !== INSECURE)) continue;
         tried++;
         const fixed = applyEdits(original, fix.edits);
         await accepted(withoutKnownSyntaxErrors(fixed, INSECURE), `"${fix.title}" for ${finding.rule} at line ${finding.range.start.line + 1}`);

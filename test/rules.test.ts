@@ -12,8 +12,17 @@ import { expectedDocs } from '../scripts/gen-docs';
 
 const ROOT = path.join(__dirname, '..');
 const noFiles: FileSystem = { readFile: () => ({ code: 'ENOENT' }), readDir: () => ({ code: 'ENOENT' }) };
-const FILE = '/virtual/pg_hba.conf';
-const check = (text: string) => checkFile(FILE, text, 'hba', { pgVersion: 17, fs: noFiles });
+
+/** A rule's example as a main file of its kind, with its companion file beside it when it has one. */
+function checkExample(rule: (typeof RULES)[number], which: 'bad' | 'good') {
+  const file = rule.kind === 'hba' ? '/virtual/pg_hba.conf' : '/virtual/postgresql.conf';
+  const companion = rule.docs.companion;
+  const fs: FileSystem = {
+    readFile: (p) => (companion && p === `/virtual/${companion.file}` ? companion[which] : { code: 'ENOENT' }),
+    readDir: () => ({ code: 'ENOENT' }),
+  };
+  return checkFile(file, rule.docs[which], rule.kind, { pgVersion: 17, fs });
+}
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 
 test('the registry lists every rule module, sorted, once', () => {
@@ -45,9 +54,9 @@ for (const rule of RULES) {
   });
 
   test(`${rule.id}: the bad example triggers it and the good example does not`, () => {
-    const bad = check(rule.docs.bad);
+    const bad = checkExample(rule, 'bad');
     assert.ok(bad.some((f) => f.rule === rule.id), `bad example of ${rule.id} did not trigger it`);
-    const good = check(rule.docs.good).filter((f) => f.rule === rule.id);
+    const good = checkExample(rule, 'good').filter((f) => f.rule === rule.id);
     assert.deepEqual(good, [], `good example of ${rule.id} triggered it`);
     assert.ok(rule.docs.why.length > 40 && rule.docs.references.length > 0);
     if (rule.fix === 'manual') assert.ok(rule.docs.fixNotes, `${rule.id} has manual fixes: say why they are not safe`);

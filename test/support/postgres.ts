@@ -1,4 +1,4 @@
-// Real PostgreSQL servers (14 to 18) as a test oracle.
+// Real PostgreSQL servers (13 to 18) as a test oracle.
 //
 //   const pg = await startPostgres(17);
 //   try {
@@ -34,7 +34,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import pg from 'pg';
 
-export type PgMajor = 14 | 15 | 16 | 17 | 18;
+export type PgMajor = 13 | 14 | 15 | 16 | 17 | 18;
+/** The majors the hba suites iterate (13 can be started too, but pg_hba behaviour is only compared from 14). */
 export const PG_MAJORS: readonly PgMajor[] = [14, 15, 16, 17, 18];
 
 /** The binaries cannot run here at all (missing package, exec format, no way to get an unprivileged user). */
@@ -155,6 +156,7 @@ export interface PgServer {
 const require = createRequire(import.meta.url);
 
 const PACKAGE_OF: Record<PgMajor, string> = {
+  13: 'pg13',
   14: 'pg14',
   15: 'pg15',
   16: 'pg16',
@@ -520,7 +522,8 @@ export async function startPostgres(major: PgMajor, opts: StartOptions = {}): Pr
     const env = serverEnv();
     const init = await run(
       bin('initdb'),
-      ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C', '--lc-messages=C', '--no-instructions'],
+      // --no-instructions exists from 14 on.
+      ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C', '--lc-messages=C', ...(major >= 14 ? ['--no-instructions'] : [])],
       { runAs, cwd: root, env, timeoutMs: opts.initdbTimeoutMs ?? 60_000 },
     );
     if (init.error || init.code !== 0) {

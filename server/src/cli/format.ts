@@ -1,6 +1,6 @@
 // Output formats of `pg-harden check`: text for people, JSON for scripts, SARIF for code scanning.
 import * as path from 'node:path';
-import type { Finding, Severity } from '../engine/types';
+import type { Finding, Range, Severity } from '../engine/types';
 import { RULES } from '../rules';
 import { renderRuleDoc } from '../rules/docs';
 
@@ -63,15 +63,19 @@ export function formatSarif(findings: Finding[], version: string): string {
               {
                 physicalLocation: {
                   artifactLocation: { uri: encodeURI(displayPath(f.file)) },
-                  region: {
-                    startLine: f.range.start.line + 1,
-                    startColumn: f.range.start.character + 1,
-                    endLine: f.range.end.line + 1,
-                    endColumn: f.range.end.character + 1,
-                  },
+                  region: sarifRegion(f.range),
                 },
               },
             ],
+            ...(f.related?.length
+              ? {
+                  relatedLocations: f.related.map((r, id) => ({
+                    id,
+                    message: { text: r.message },
+                    physicalLocation: { artifactLocation: { uri: encodeURI(displayPath(r.file)) }, region: sarifRegion(r.range) },
+                  })),
+                }
+              : {}),
           })),
         },
       ],
@@ -80,6 +84,13 @@ export function formatSarif(findings: Finding[], version: string): string {
     2,
   );
 }
+
+const sarifRegion = (r: Range) => ({
+  startLine: r.start.line + 1,
+  startColumn: r.start.character + 1,
+  endLine: r.end.line + 1,
+  endColumn: r.end.character + 1,
+});
 
 const COLORS: Record<Severity, string> = { error: '31', warning: '33', information: '36', hint: '34' };
 

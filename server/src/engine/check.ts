@@ -2,8 +2,9 @@
 import * as path from 'node:path';
 import type { CheckOptions, FileKind, Finding } from './types';
 import { analyzeHba } from './hba';
+import { analyzeConf, type ConfAnalysis } from './conf';
 import { RULES } from '../rules';
-import type { Report, Rule } from '../rules/rule';
+import type { ConfContext, HbaContext, Report, Rule } from '../rules/rule';
 
 export const INTERNAL_ERROR_RULE = 'internal-error';
 
@@ -23,22 +24,40 @@ const isMainHba = (file: string) => /^pg_hba.*\.conf$/.test(path.basename(file))
 
 export function checkFile(file: string, text: string, kind: FileKind, opts: CheckOptions): Finding[] {
   const findings: Finding[] = [];
-  if (kind !== 'hba') return findings;
-  let ctx;
-  try {
-    ctx = { analysis: analyzeHba(file, text, opts), pgVersion: opts.pgVersion, isMainFile: isMainHba(file) };
-  } catch (e) {
-    return [internalError(file, 'the pg_hba.conf parser', e)];
-  }
-  for (const rule of RULES) {
-    if (rule.kind !== 'hba') continue;
-    try {
-      rule.check(ctx, (r) => findings.push(toFinding(rule, r)));
-    } catch (e) {
-      findings.push(internalError(file, `rule ${rule.id}`, e));
+  const run = <C>(rules: readonly Rule[], ctx: C) => {
+    for (const rule of rules) {
+      try {
+        (rule.check as (c: C, r: (x: Report) => void) => void)(ctx, (r) => findings.push(toFinding(rule, r)));
+      } catch (e) {
+        findings.push(internalError(file, `rule ${rule.id}`, e));
+      }
     }
+  };
+  try {
+    if (kind === 'hba') {
+      const ctx: HbaContext = {
+        analysis: analyzeHba(file, text, opts),
+        pgVersion: opts.pgVersion,
+        isMainFile: isMainHba(file),
+        serverConf: siblingConf(file, opts),
+      };
+      run(RULES.filter((r) => r.kind === 'hba'), ctx);
+    } else if (kind === 'conf') {
+      const ctx: ConfContext = { analysis: analyzeConf(file, text, opts), pgVersion: opts.pgVersion };
+      run(RULES.filter((r) => r.kind === 'conf'), ctx);
+    }
+  } catch (e) {
+    findings.push(internalError(file, `the ${kind} parser`, e));
   }
   return sortFindings(findings);
+}
+
+/** The postgresql.conf in a pg_hba.conf's directory, read with its includes and postgresql.auto.conf. */
+function siblingConf(hbaFile: string, opts: CheckOptions): ConfAnalysis | undefined {
+  if (!isMainHba(hbaFile)) return undefined;
+  const confFile = path.join(path.dirname(hbaFile), 'postgresql.conf');
+  const text = opts.fs.readFile(confFile);
+  return typeof text === 'string' ? analyzeConf(confFile, text, opts) : undefined;
 }
 
 function toFinding(rule: Rule, r: Report): Finding {
@@ -52,6 +71,7 @@ function toFinding(rule: Rule, r: Report): Finding {
   };
   if (r.pgError !== undefined) f.pgError = r.pgError;
   if (r.pgLine !== undefined) f.pgLine = r.pgLine;
+  if (r.related?.length) f.related = r.related;
   return f;
 }
 

@@ -47,6 +47,14 @@ export interface Finding {
   pgError?: string;
   /** For *-syntax findings: the zero-based line PostgreSQL names (a record's first line). */
   pgLine?: number;
+  /** Other places the finding is about (the setting that overrides this one, say). */
+  related?: RelatedLocation[];
+}
+
+export interface RelatedLocation {
+  file: string;
+  range: Range;
+  message: string;
 }
 
 export type FileKind = 'hba' | 'ident' | 'conf' | 'sql';

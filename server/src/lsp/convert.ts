@@ -41,6 +41,8 @@ export function toDiagnostic(f: Finding): Diagnostic {
     data: { fixes: f.fixes } satisfies DiagnosticData,
   };
   if (f.rule !== 'internal-error') d.codeDescription = { href: docUri(f.rule) };
+  if (f.related?.length)
+    d.relatedInformation = f.related.map((r) => ({ location: { uri: pathToUri(r.file), range: r.range }, message: r.message }));
   return d;
 }
 

@@ -19,6 +19,9 @@ import { fixFile } from '../engine/fix';
 import { nodeFileSystem } from '../engine/node-fs';
 import { DEFAULT_PG_VERSION, SUPPORTED_PG_VERSIONS, type FileKind, type FileSystem, type Finding } from '../engine/types';
 import { FIX_ALL_KIND, SOURCE, fixAction, pathToUri, toDiagnostic, uriToPath, type DiagnosticData } from './convert';
+import { confCompletion, confHover, confSymbols } from './conf-features';
+import { isMainConf } from '../engine/conf';
+import * as path from 'node:path';
 
 const LANGUAGE_KINDS: Record<string, FileKind> = { 'pg-hba': 'hba', 'pg-ident': 'ident', 'pg-conf': 'conf', sql: 'sql' };
 
@@ -48,6 +51,9 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: ['=', "'"] },
+        documentSymbolProvider: true,
       },
       serverInfo: { name: 'pg-hardening' },
     };
@@ -121,6 +127,24 @@ export function startServer(connection: Connection): void {
       findings = [];
     }
     setContribution(doc.uri, findings);
+    if (kind === 'conf') refreshSiblingHba(doc, postgresVersion);
+  }
+
+  /** pg_hba.conf reads the postgresql.conf beside it: recheck it, open in the editor or not. */
+  function refreshSiblingHba(conf: TextDocument, pgVersion: number) {
+    const confFile = uriToPath(conf.uri);
+    if (!isMainConf(confFile)) return;
+    const hbaFile = path.join(path.dirname(confFile), 'pg_hba.conf');
+    const hbaUri = pathToUri(hbaFile);
+    const open = documents.get(hbaUri);
+    if (open) return schedule(open, 0);
+    const text = fs.readFile(hbaFile);
+    if (typeof text !== 'string') return;
+    try {
+      setContribution(hbaUri, checkFile(hbaFile, text, 'hba', { pgVersion, fs }));
+    } catch (e) {
+      log(`check failed for ${hbaUri}: ${(e as Error).stack ?? e}`);
+    }
   }
 
   function schedule(doc: TextDocument, delay: number) {
@@ -142,6 +166,7 @@ export function startServer(connection: Connection): void {
   documents.onDidOpen((e) => schedule(e.document, 0));
   documents.onDidChangeContent((e) => {
     schedule(e.document, 0);
+    // Included fragments and the postgresql.conf beside a pg_hba.conf change other files' findings.
     for (const d of documents.all()) if (d.uri !== e.document.uri && kindOf(d) === 'hba') schedule(d, 50);
   });
   documents.onDidClose((e) => {
@@ -151,7 +176,25 @@ export function startServer(connection: Connection): void {
     setContribution(e.document.uri, []);
     contributions.get(e.document.uri)?.delete(e.document.uri);
     publish(e.document.uri);
+    if (kindOf(e.document) === 'conf' && isMainConf(uriToPath(e.document.uri))) {
+      const hbaUri = pathToUri(path.join(path.dirname(uriToPath(e.document.uri)), 'pg_hba.conf'));
+      if (!documents.get(hbaUri)) setContribution(hbaUri, []);
+    }
   });
+
+  const confRequest = async <T>(uri: string, empty: T, fn: (doc: TextDocument, pgVersion: number) => T): Promise<T> => {
+    const doc = documents.get(uri);
+    if (!doc || kindOf(doc) !== 'conf') return empty;
+    try {
+      return fn(doc, (await settingsFor(uri)).postgresVersion);
+    } catch (e) {
+      log(`request failed for ${uri}: ${(e as Error).stack ?? e}`);
+      return empty;
+    }
+  };
+  connection.onHover((p) => confRequest(p.textDocument.uri, null, (doc, v) => confHover(doc.getText(), p.position, v)));
+  connection.onCompletion((p) => confRequest(p.textDocument.uri, [], (doc, v) => confCompletion(doc.getText(), p.position, v)));
+  connection.onDocumentSymbol((p) => confRequest(p.textDocument.uri, [], (doc) => confSymbols(uriToPath(doc.uri), doc.getText())));
 
   connection.onDidChangeConfiguration(() => {
     settingsCache.clear();

@@ -10,7 +10,7 @@ const FIX: Record<string, string> = {
 
 export function renderRuleDoc(rule: Rule): string {
   const d = rule.docs;
-  const lang = rule.kind === 'hba' ? 'conf' : rule.kind === 'sql' ? 'sql' : 'ini';
+  const lang = rule.kind === 'hba' ? 'conf' : 'ini';
   return [
     `# ${rule.id}`,
     '',
@@ -28,12 +28,14 @@ export function renderRuleDoc(rule: Rule): string {
     '```' + lang,
     d.bad.trimEnd(),
     '```',
+    ...(d.companion ? ['', `With this ${d.companion.file} beside it:`, '', '```ini', d.companion.bad.trimEnd(), '```'] : []),
     '',
     '## Good',
     '',
     '```' + lang,
     d.good.trimEnd(),
     '```',
+    ...(d.companion ? ['', `With this ${d.companion.file} beside it:`, '', '```ini', d.companion.good.trimEnd(), '```'] : []),
     ...(d.fixNotes ? ['', '## About the fix', '', d.fixNotes] : []),
     '',
     '## References',

@@ -1,7 +1,24 @@
 // The registry: every rule, sorted by id. A test fails when a rule file is missing here,
 // or lacks its doc page or fixture.
 import type { Rule } from './rule';
+import { confDuplicate } from './conf-duplicate';
+import { confInvalidValue } from './conf-invalid-value';
+import { confListenAll } from './conf-listen-all';
+import { confLogConnections } from './conf-log-connections';
+import { confLogDisconnections } from './conf-log-disconnections';
+import { confLogLinePrefix } from './conf-log-line-prefix';
+import { confLogSecrets } from './conf-log-secrets';
+import { confLogStatement } from './conf-log-statement';
+import { confPasswordEncryption } from './conf-password-encryption';
+import { confPgaudit } from './conf-pgaudit';
+import { confSocketPermissions } from './conf-socket-permissions';
+import { confSslMinProtocol } from './conf-ssl-min-protocol';
+import { confSslOff } from './conf-ssl-off';
+import { confSslWeakCiphers } from './conf-ssl-weak-ciphers';
+import { confSyntax } from './conf-syntax';
+import { confUnknownParameter } from './conf-unknown-parameter';
 import { hbaCleartextMethod } from './hba-cleartext-method';
+import { hbaHostsslWithoutSsl } from './hba-hostssl-without-ssl';
 import { hbaIdentOverTcp } from './hba-ident-over-tcp';
 import { hbaMd5 } from './hba-md5';
 import { hbaMissingFinalReject } from './hba-missing-final-reject';
@@ -9,12 +26,30 @@ import { hbaNoSsl } from './hba-no-ssl';
 import { hbaOpenAddress } from './hba-open-address';
 import { hbaPassword } from './hba-password';
 import { hbaRemoteSuperuser } from './hba-remote-superuser';
+import { hbaScramNeedsScramPasswords } from './hba-scram-needs-scram-passwords';
 import { hbaSyntax } from './hba-syntax';
 import { hbaTrust } from './hba-trust';
 import { hbaUnreachable } from './hba-unreachable';
 
 export const RULES: readonly Rule[] = [
+  confDuplicate,
+  confInvalidValue,
+  confListenAll,
+  confLogConnections,
+  confLogDisconnections,
+  confLogLinePrefix,
+  confLogSecrets,
+  confLogStatement,
+  confPasswordEncryption,
+  confPgaudit,
+  confSocketPermissions,
+  confSslMinProtocol,
+  confSslOff,
+  confSslWeakCiphers,
+  confSyntax,
+  confUnknownParameter,
   hbaCleartextMethod,
+  hbaHostsslWithoutSsl,
   hbaIdentOverTcp,
   hbaMd5,
   hbaMissingFinalReject,
@@ -22,6 +57,7 @@ export const RULES: readonly Rule[] = [
   hbaOpenAddress,
   hbaPassword,
   hbaRemoteSuperuser,
+  hbaScramNeedsScramPasswords,
   hbaSyntax,
   hbaTrust,
   hbaUnreachable,

@@ -1,6 +1,7 @@
 // What a rule is: its identity, its documentation, its check, and the strongest fix it emits.
-import type { Fix, FixSafety, Range, Severity } from '../engine/types';
+import type { Fix, FixSafety, Range, RelatedLocation, Severity } from '../engine/types';
 import type { HbaAnalysis } from '../engine/hba';
+import type { ConfAnalysis } from '../engine/conf';
 
 export interface RuleDocs {
   /** One line: what the rule flags. */
@@ -13,6 +14,8 @@ export interface RuleDocs {
   good: string;
   /** For manual fixes: why applying them blindly would be unsafe. */
   fixNotes?: string;
+  /** A second file the rule reads (the postgresql.conf beside a pg_hba.conf), for the bad and the good example. */
+  companion?: { file: string; bad: string; good: string };
   references: { title: string; url: string }[];
 }
 
@@ -26,6 +29,7 @@ export interface Report {
   fixes?: Fix[];
   pgError?: string;
   pgLine?: number;
+  related?: RelatedLocation[];
 }
 
 export interface HbaContext {
@@ -33,6 +37,13 @@ export interface HbaContext {
   pgVersion: number;
   /** True for a main pg_hba.conf, false for a fragment pulled in by include or opened on its own. */
   isMainFile: boolean;
+  /** The postgresql.conf beside the pg_hba.conf, when there is one: some records depend on its settings. */
+  serverConf?: ConfAnalysis;
+}
+
+export interface ConfContext {
+  analysis: ConfAnalysis;
+  pgVersion: number;
 }
 
 interface RuleBase {
@@ -48,4 +59,9 @@ export interface HbaRule extends RuleBase {
   check(ctx: HbaContext, report: (r: Report) => void): void;
 }
 
-export type Rule = HbaRule;
+export interface ConfRule extends RuleBase {
+  kind: 'conf';
+  check(ctx: ConfContext, report: (r: Report) => void): void;
+}
+
+export type Rule = HbaRule | ConfRule;
