@@ -116,3 +116,52 @@ test('language server: findings in an included file are published for that file,
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('language server: postgresql.conf hover, completion, symbols, and the pg_hba.conf beside it', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgh-lsp-conf-'));
+  const conf = path.join(dir, 'postgresql.conf');
+  const hba = path.join(dir, 'pg_hba.conf');
+  const confUri = pathToFileURL(conf).href;
+  const hbaUri = pathToFileURL(hba).href;
+  fs.writeFileSync(hba, 'local all all peer\nhostssl all all 10.0.0.0/8 scram-sha-256\nhost all all 0.0.0.0/0 reject\nhost all all ::/0 reject\n');
+  let text = "ssl = off\nlog_connections = on\nwork_mem = '64MB'\n";
+  fs.writeFileSync(conf, text);
+  const client = new TestClient();
+  try {
+    await client.initialize();
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: confUri, languageId: 'pg-conf', version: 1, text } });
+    const confDiags = await client.waitForDiagnostics(confUri, (d) => d.length > 0);
+    assert.ok(codes(confDiags).includes('1:conf-ssl-off'));
+    // The pg_hba.conf beside it is not open, and still gets its diagnostics.
+    const hbaDiags = await client.waitForDiagnostics(hbaUri, (d) => d.some((x) => x.code === 'hba-hostssl-without-ssl'));
+    assert.deepEqual(codes(hbaDiags), ['2:hba-hostssl-without-ssl']);
+
+    const hover = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri: confUri }, position: { line: 2, character: 2 } })) as {
+      contents: { value: string };
+    };
+    assert.match(hover.contents.value, /\*\*work_mem\*\* \(integer, unit kB\) — PostgreSQL 17/);
+    assert.match(hover.contents.value, /Default: `4096`/);
+    const sslHover = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri: confUri }, position: { line: 0, character: 1 } })) as {
+      contents: { value: string };
+    };
+    assert.match(sslHover.contents.value, /\*\*Security\*\*[\s\S]*conf-ssl-off/);
+
+    const names = (await client.conn.sendRequest('textDocument/completion', { textDocument: { uri: confUri }, position: { line: 3, character: 0 } })) as { label: string }[];
+    assert.ok(names.some((c) => c.label === 'ssl_min_protocol_version') && names.length > 300, `${names.length} names`);
+    text += 'ssl_min_protocol_version = ';
+    await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri: confUri, version: 2 }, contentChanges: [{ text }] });
+    const values = (await client.conn.sendRequest('textDocument/completion', { textDocument: { uri: confUri }, position: { line: 3, character: 27 } })) as { label: string }[];
+    assert.deepEqual(values.map((v) => v.label).sort(), ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3']);
+
+    const symbols = (await client.conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri: confUri } })) as { name: string }[];
+    assert.deepEqual(symbols.map((s) => s.name), ['ssl', 'log_connections', 'work_mem']);
+
+    // Turning ssl on in the editor clears the finding in the unopened pg_hba.conf.
+    text = text.replace('ssl = off', 'ssl = on');
+    await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri: confUri, version: 3 }, contentChanges: [{ text }] });
+    assert.deepEqual(await client.waitForDiagnostics(hbaUri, (d) => d.length === 0), []);
+  } finally {
+    await client.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
