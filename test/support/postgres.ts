@@ -48,6 +48,11 @@ export interface StartOptions {
   ssl?: boolean;
   /** Extra `-c name=value` settings for the postmaster. */
   settings?: Record<string, string>;
+  /**
+   * A postgresql.conf to include before the harness's own settings (which then override its port,
+   * sockets, certificates and the like): the way to start a real server with a file under test.
+   */
+  includeConfig?: string;
   /** Deadline for initdb (ms, default 60 000). */
   initdbTimeoutMs?: number;
   /** Deadline for the server to accept connections (ms, default 30 000). */
@@ -557,9 +562,10 @@ export async function startPostgres(major: PgMajor, opts: StartOptions = {}): Pr
     // Settings go into postgresql.conf rather than -c, so that a reload (pg_reload_conf) finds the
     // values it is running with and logs nothing but what the test provoked.
     const quote = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+    const include = opts.includeConfig ? `include ${quote(opts.includeConfig)}\n` : '';
     await fsp.appendFile(
       path.join(dataDir, 'postgresql.conf'),
-      `\n# test/support/postgres.ts\n${Object.entries(settings).map(([k, v]) => `${k} = ${quote(v)}`).join('\n')}\n`,
+      `\n# test/support/postgres.ts\n${include}${Object.entries(settings).map(([k, v]) => `${k} = ${quote(v)}`).join('\n')}\n`,
     );
 
     const logLines: string[] = [];
