@@ -13,6 +13,9 @@
 
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CATALOG_MAJORS, generateOne, renderCatalog, timeZoneNames } from '../scripts/gen-catalog';
 import {
   CATALOG_VERSIONS,
   catalogFor,
@@ -32,6 +35,7 @@ import {
   parseIntValue,
   splitDirectoriesString,
   splitIdentifierString,
+  validateSettings,
   validateValue,
   type ValueProblem,
 } from '../server/src/engine/conf/values';
@@ -399,9 +403,39 @@ test('start-up checks: list syntax of listen_addresses, unix_socket_directories,
   assert.equal(validateValue(P('unix_socket_directories'), '/tmp,', 18)?.fatal, true);
 });
 
+test('GUC_IS_NAME strings are cut to 63 bytes before their check; internal parameters cannot be set', () => {
+  assert.equal(P('client_encoding').isName, true);
+  assert.equal(check('client_encoding', 'x'.repeat(64) + 'utf8'), `invalid value for parameter "client_encoding": "${'x'.repeat(63)}"`);
+  assert.equal(check('server_version', '99', 18, 'Server_Version'), 'parameter "server_version" cannot be changed');
+  assert.equal(check('server_version', '99', 17, 'Server_Version'), 'parameter "Server_Version" cannot be changed');
+});
+
 test('a NUL ends the value, as in C', () => {
   assert.equal(check('max_connections', '100\0junk'), 'ok');
   assert.equal(check('wal_level', 'foo\0bar'), 'invalid value for parameter "wal_level": "foo" | HINT: Available values: minimal, replica, logical.');
+});
+
+test('validateSettings: duplicates by exact spelling, stats switches, recovery targets', () => {
+  const run = (text: string, v = 18) => {
+    const settings = text
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const m = /^(\S+) = (.*)$/.exec(l)!;
+        return { name: m[1]!, value: m[2]!.replace(/^'(.*)'$/, '$1') };
+      });
+    return validateSettings(settings, v).map((p) => `${p.index}: ${show(p.problem)}`);
+  };
+  assert.deepEqual(run('work_mem = abc\nwork_mem = 4MB'), []);
+  assert.deepEqual(run('Work_Mem = abc\nwork_mem = 4MB', 17), ['0: invalid value for parameter "Work_Mem": "abc"']);
+  assert.deepEqual(run('sort_mem = 1\nwork_mem = 4MB', 18), ['0: 1 kB is outside the valid range for parameter "work_mem" (64 kB .. 2147483647 kB)']);
+  assert.deepEqual(run('log_statement_stats = on\nlog_parser_stats = on'), ['1: invalid value for parameter "log_parser_stats": 1 | DETAIL: Cannot enable parameter when "log_statement_stats" is true.']);
+  assert.deepEqual(run('log_parser_stats = on\nlog_statement_stats = on\nlog_statement_stats = off'), []);
+  assert.deepEqual(run('recovery_target_xid = 5\nrecovery_target_name = foo\nwork_mem = 1', 16), [
+    '1: multiple recovery targets specified | DETAIL: At most one of recovery_target, recovery_target_lsn, recovery_target_name, recovery_target_time, recovery_target_xid may be set.',
+  ]);
+  assert.deepEqual(run("recovery_target_name = foo\nrecovery_target_name = ''\nrecovery_target_xid = 5"), []);
+  assert.deepEqual(run('pgaudit.log = all\nwork_mem = 1\nno_such_setting = 1'), ['1: 1 kB is outside the valid range for parameter "work_mem" (64 kB .. 2147483647 kB)']);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -448,7 +482,11 @@ function casesFor(major: number): Case[] {
   let k = 0;
   for (const p of cat.values()) {
     const key = p.name.toLowerCase();
-    if (p.context === 'internal' || UNCOMPARABLE.has(key)) continue;
+    if (UNCOMPARABLE.has(key)) continue;
+    if (p.context === 'internal') {
+      add(++k % 2 ? p.name : p.name.toUpperCase(), p.default);
+      continue;
+    }
     // Every few cases, write the name in another case: up to 17 the messages echo it.
     const nm = () => (++k % 5 === 0 ? p.name.toUpperCase() : k % 7 === 0 ? p.name[0]!.toUpperCase() + p.name.slice(1) : p.name);
     switch (p.type) {
@@ -767,6 +805,24 @@ function parseMessages(lines: string[]): { entries: ServerEntry[]; other: string
   return { entries, other };
 }
 
+/** Whole files for validateSettings: every LOG/FATAL entry postgres -C prints, in order. */
+const SEQUENCES = [
+  'recovery_target_xid = 5\nrecovery_target_name = foo\nwork_mem = 1\n',
+  "recovery_target_name = foo\nrecovery_target_name = ''\nrecovery_target_xid = 5\n",
+  "recovery_target_name = foo\nrecovery_target_xid = ''\nrecovery_target = immediate\n",
+  "recovery_target_lsn = 'bad'\nrecovery_target_name = foo\nrecovery_target_time = '2020-01-01'\n",
+  'log_statement_stats = on\nlog_parser_stats = on\n',
+  'log_parser_stats = on\nlog_statement_stats = on\nlog_statement_stats = off\n',
+  'log_statement_stats = on\nlog_parser_stats = maybe\nlog_planner_stats = on\nlog_executor_stats = off\n',
+  'log_executor_stats = yes\nLog_Statement_Stats = on\n',
+  'Work_Mem = 1\nwork_mem = 2\n',
+  'sort_mem = abc\nwork_mem = 1\n',
+  'work_mem = 1\nWORK_MEM = 5\nwork_mem = 3\n',
+  "work_mem = abc\nwork_mem = '4MB'\n",
+  'pgaudit.log = all\nwork_mem = 1\nshared_buffers = 1\n',
+  "vacuum_mem = 1\nmaintenance_work_mem = 'x'\nVacuum_Mem = 2\nvacuum_mem = 3\n",
+];
+
 /** What the embedded build says: without the values it was built without (lz4, zstd, io_uring). */
 function expected(c: Case, major: number): ValueProblem | undefined {
   let p = lookupParam(c.name, major)!;
@@ -821,7 +877,7 @@ MAJORS.forEach((major, i) => {
       const exp = new Map(batch.map((c) => [c, expected(c, major)]));
       let from = 0;
       for (const e of entries) {
-        assert.ok(!/unrecognized configuration parameter|syntax error in file|cannot be changed/.test(e.message), `test setup: ${e.message}`);
+        assert.ok(!/unrecognized configuration parameter|syntax error in file/.test(e.message), `test setup: ${e.message}`);
         const named = /parameter "([^"]+)"/.exec(e.message)?.[1];
         let idx = -1;
         if (named) {
@@ -848,5 +904,79 @@ MAJORS.forEach((major, i) => {
     if (disagreements.length) console.log(disagreements.join('\n'));
     assert.ok(cases.length >= 150, `only ${cases.length} settings`);
     assert.deepEqual(disagreements, []);
+
+    // Whole files: the order of the messages, duplicates, and the checks that depend on earlier settings.
+    for (const text of SEQUENCES) {
+      const r = await pg.checkConf({ 'postgresql.conf': text });
+      const serverSays: string[] = [];
+      let cur: ServerEntry | undefined;
+      for (const line of r.messages) {
+        const m = /^(?:.*?\[\d+\] )?(LOG|FATAL|DETAIL|HINT): {2}(.*)$/.exec(line);
+        assert.ok(m, `unexpected output: ${line}`);
+        if (m[1] === 'DETAIL' || m[1] === 'HINT') {
+          if (cur) cur[m[1] === 'DETAIL' ? 'detail' : 'hint'] = m[2]!;
+          continue;
+        }
+        if (/^configuration file ".*" contains errors$/.test(m[2]!)) break;
+        if (cur) serverSays.push(entryText(cur));
+        cur = { message: m[2]! };
+      }
+      if (cur) serverSays.push(entryText(cur));
+      const settings = text
+        .trim()
+        .split('\n')
+        .map((l) => {
+          const mm = /^(\S+) = (.*)$/.exec(l)!;
+          return { name: mm[1]!, value: mm[2]!.replace(/^'(.*)'$/, '$1') };
+        });
+      const ours = validateSettings(settings, major).map((p) => entryText(p.problem));
+      assert.deepEqual(ours, serverSays, text);
+    }
   });
+});
+
+test('catalog/pg18.json is what scripts/gen-catalog.ts makes from PostgreSQL 18 (run it with --check for all majors)', { timeout: 120_000 }, async (t) => {
+  const newest = CATALOG_MAJORS[CATALOG_MAJORS.length - 1]!;
+  let text: string;
+  try {
+    const cat = await generateOne(newest);
+    cat.timeZones = timeZoneNames();
+    text = renderCatalog(cat);
+  } catch (e) {
+    if (e instanceof PgUnavailableError) {
+      t.skip(`PostgreSQL ${newest} binaries unavailable: ${e.message.split('\n')[0]}`);
+      return;
+    }
+    throw e;
+  }
+  const file = path.join(__dirname, '..', 'server', 'src', 'engine', 'conf', 'catalog', `pg${newest}.json`);
+  assert.ok(fs.readFileSync(file, 'utf8') === text, `${file} is out of date: run node --import tsx scripts/gen-catalog.ts`);
+});
+
+test('start-up list checks against PostgreSQL 18 (listen_addresses, unix_socket_directories: FATAL; shared_preload_libraries: LOG)', { timeout: 120_000 }, async (t) => {
+  const cases: [string, string, boolean][] = [
+    ['listen_addresses', '127.0.0.1, "localhost', true],
+    ['unix_socket_directories', '/tmp,,/var/run', true],
+    ['shared_preload_libraries', 'a,,b', false],
+  ];
+  for (const [name, value, fatal] of cases) {
+    const want = validateValue(P(name), value, 18);
+    assert.deepEqual(want, { message: `invalid list syntax in parameter "${name}"`, stage: 'start', fatal });
+    let log: string;
+    try {
+      const s = await startPostgres(18, { ssl: false, settings: { [name]: value } });
+      log = s.log().join('\n');
+      await s.stop();
+      assert.equal(fatal, false, `${name}: the server started`);
+    } catch (e) {
+      if (e instanceof PgUnavailableError && !/failed to start/.test(e.message)) {
+        t.skip(`PostgreSQL 18 binaries unavailable: ${e.message.split('\n')[0]}`);
+        return;
+      }
+      assert.ok(e instanceof Error);
+      log = e.message;
+      assert.equal(fatal, true, `${name}: ${log}`);
+    }
+    assert.match(log, new RegExp(`${fatal ? 'FATAL' : 'LOG'}: {2}${want!.message.replace(/[()"]/g, '.')}`), log);
+  }
 });

@@ -1,9 +1,17 @@
 import type { ConfRule } from './rule';
 import { PG_CONFIG_DOCS, confString, setValueFix } from './conf-helpers';
-import { lookupParam } from '../engine/conf/catalog';
-import { validateValue, type ValueProblem } from '../engine/conf/values';
+import { validateSettings, type ValueProblem } from '../engine/conf/values';
 import type { ConfSetting } from '../engine/conf/parse';
 import type { Fix } from '../engine/types';
+import { closestWord, lookupParam } from '../engine/conf/catalog';
+
+/** An enum value one or two letters off a valid one: offer the closest ("did you mean"). */
+function enumFix(s: ConfSetting, pgVersion: number): Fix | undefined {
+  const p = lookupParam(s.name, pgVersion);
+  const best = p?.type === 'enum' ? closestWord(s.value, p.enumValues ?? []) : undefined;
+  if (best === undefined) return undefined;
+  return setValueFix(s, confString(best), `Did you mean ${confString(best)}? (check it is the value you meant)`, 'manual');
+}
 
 /** A unit written in the wrong case (64mb, 5S): units are case-sensitive, the intent is plain. */
 function unitCaseFix(s: ConfSetting, problem: ValueProblem): Fix | undefined {
@@ -27,17 +35,18 @@ export const confInvalidValue: ConfRule = {
       'value: the protection you configured is not in force.',
     bad: 'ssl_min_protocol_version = \'TLSv1.4\'\n',
     good: 'ssl_min_protocol_version = \'TLSv1.3\'\n',
-    fixNotes: 'A unit written in the wrong case is corrected to the unit it spells; check that the value is the one you meant.',
+    fixNotes:
+      'A unit written in the wrong case is corrected to the unit it spells, and a misspelt enum value to the closest ' +
+      'allowed one; check that the value is the one you meant.',
     references: [{ title: 'PostgreSQL: Setting Parameters (numeric units, booleans, enums)', url: PG_CONFIG_DOCS }],
   },
   check({ analysis, pgVersion }, report) {
-    // PostgreSQL only validates the occurrence that takes effect; earlier ones are conf-duplicate's business.
-    for (const s of analysis.effective.values()) {
-      const param = lookupParam(s.key, pgVersion);
-      if (!param) continue;
-      const problem = validateValue(param, s.value, pgVersion, s.name);
-      if (!problem) continue;
-      const fix = unitCaseFix(s, problem);
+    // validateSettings checks what PostgreSQL checks, in its order: of occurrences spelled alike only
+    // the last; settings that depend on earlier ones.
+    const settings = analysis.settings;
+    for (const { index, problem } of validateSettings(settings, pgVersion)) {
+      const s = settings[index];
+      const fix = unitCaseFix(s, problem) ?? enumFix(s, pgVersion);
       const later = problem.stage === 'start';
       report({
         file: s.file,

@@ -34,7 +34,7 @@ export const confLogLinePrefix: ConfRule = {
       'log_line_prefix',
       (s) => missingFields(s ? s.value : DEFAULT_PREFIX).length > 0,
       (s) => ({
-        message: `log_line_prefix ${s ? s.rawValue : `is not set ('${DEFAULT_PREFIX}')`} lacks ${missingFields(s ? s.value : DEFAULT_PREFIX).join(', ')}: log lines cannot be attributed. Add them.`,
+        message: `${s ? `log_line_prefix ${s.rawValue}` : `log_line_prefix is not set, and its default '${DEFAULT_PREFIX}'`} lacks ${missingFields(s ? s.value : DEFAULT_PREFIX).join(', ')}: log lines cannot be attributed. Add them.`,
         fixes: [setParamFix(ctx.analysis, 'log_line_prefix', confString(AUDIT_PREFIX), `Use ${confString(AUDIT_PREFIX)} (changes the format of every log line)`, 'manual')!],
       }),
     );

@@ -191,27 +191,35 @@ function suggestionThreshold(len: number): number {
 }
 
 /**
- * "Did you mean": the known parameter closest to `name` (case-insensitive optimal-string-alignment
- * distance within a threshold that grows with the length; ties go to the longer common prefix, then
- * to the name that sorts first), or undefined when nothing is close or `name` is itself known.
- * Also matches names that differ only in `_`/`-`/space separators or in a missing/extra `s`.
+ * "Did you mean": the known parameter closest to `name` (see closestWord), or undefined when
+ * nothing is close or `name` is itself known.
  */
 export function suggestParam(name: string, pgVersion: number): string | undefined {
   const c = load(pgVersion);
   const key = asciiLower(name);
   if (c.params.has(key) || c.aliases.has(key)) return undefined;
-  const norm = (s: string) => s.replace(/[-\s]/g, '_');
-  const keyNorm = norm(key);
+  return closestWord(name, [...c.params.values()].filter((p) => !p.hidden).map((p) => p.name));
+}
+
+/**
+ * The candidate closest to `word`: case-insensitive optimal-string-alignment distance within a
+ * threshold that grows with the length (1 edit for short words, up to 3 for long ones); ties go to
+ * the longer common prefix, then to the candidate that sorts first. `-`, `_` and spaces count as
+ * the same separator.
+ */
+export function closestWord(word: string, candidates: Iterable<string>): string | undefined {
+  const norm = (s: string) => asciiLower(s).replace(/[-\s]/g, '_');
+  const key = norm(word);
   const cap = suggestionThreshold(key.length);
   let best: { name: string; dist: number; prefix: number } | undefined;
-  for (const [k, p] of c.params) {
-    if (p.hidden) continue;
-    const dist = keyNorm === k ? 0 : osaDistance(keyNorm, k, cap);
+  for (const name of candidates) {
+    const k = norm(name);
+    const dist = k === key ? 0 : osaDistance(key, k, cap);
     if (dist > cap) continue;
     let prefix = 0;
-    while (prefix < k.length && prefix < keyNorm.length && k[prefix] === keyNorm[prefix]) prefix++;
-    if (!best || dist < best.dist || (dist === best.dist && (prefix > best.prefix || (prefix === best.prefix && p.name < best.name)))) {
-      best = { name: p.name, dist, prefix };
+    while (prefix < k.length && prefix < key.length && k[prefix] === key[prefix]) prefix++;
+    if (!best || dist < best.dist || (dist === best.dist && (prefix > best.prefix || (prefix === best.prefix && name < best.name)))) {
+      best = { name, dist, prefix };
     }
   }
   return best?.name;

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { CheckOptions } from '../types';
 import { parseConf, type ConfError, type ConfSetting } from './parse';
+import { lookupParam } from './catalog';
 
 export interface ConfAnalysis {
   /** The file that was checked. */
@@ -27,6 +28,8 @@ export function analyzeConf(file: string, text: string, opts: CheckOptions): Con
   const isMain = isMainConf(file);
   const extra = isMain ? [path.join(path.dirname(file), 'postgresql.auto.conf')] : [];
   const { settings, errors, texts } = parseConf(file, text, opts.fs, extra);
+  // Old names (sort_mem) set the parameter they map to.
+  for (const s of settings) s.key = lookupParam(s.name, opts.pgVersion)?.name.toLowerCase() ?? s.key;
   const effective = new Map<string, ConfSetting>();
   const overridden = new Map<ConfSetting, ConfSetting>();
   for (const s of settings) {

@@ -6,18 +6,21 @@
 //   HINT:  Valid units for this parameter are "B", "kB", "MB", "GB", and "TB".
 //
 // The server is the authority: test/conf-values.test.ts compares this module with `postgres -C` of
-// PostgreSQL 13..18 on a few hundred settings. Version differences it relies on:
+// PostgreSQL 13..18 on over a thousand settings per major. Version differences it relies on:
 //   - up to 17 the built-in messages name the parameter as written in the file (`Work_Mem`, `sort_mem`),
 //     18 uses the canonical name; check-hook messages always use the canonical name;
 //   - from 17 the range message gives the unit on the bounds too: `(64 kB .. 2147483647 kB)`;
+//   - from 17 a vertical tab separates list items (scanner_isspace);
 //   - several check-hook details gained capitals, quotes or a final period (see the hooks below).
 //
-// Check hooks that depend on the machine or on other settings are NOT reproduced, so they never
-// produce a report: lc_* locales (setlocale), max_stack_depth (ulimit -s), bonjour/ssl (build
-// options), wal_consistency_checking (resource managers), the MAX_BACKENDS sum of max_connections,
-// autovacuum_max_workers, max_worker_processes and max_wal_senders, log_statement_stats versus
-// log_parser/planner/executor_stats, recovery_target_time beyond its special words, and
-// default_text_search_config / default_tablespace (only checked inside a session).
+// validateSettings() adds what depends on the order of a whole file (duplicates, log_*_stats,
+// multiple recovery targets). Checks that depend on the machine or the build are NOT reproduced, so
+// they never produce a report: lc_* locales (setlocale), max_stack_depth (ulimit -s), bonjour/ssl
+// (build options), wal_consistency_checking (resource managers), the MAX_BACKENDS sum of
+// max_connections, autovacuum_max_workers, max_worker_processes and max_wal_senders,
+// recovery_target_time beyond its special words, default_text_search_config / default_tablespace
+// (only checked inside a session), and what the postmaster checks after reading the file other than
+// list syntax (ssl_ciphers, ssl_min/max_protocol_version order, library and directory existence).
 import { asciiLower, knownTimeZones, lookupParam, type ParamInfo } from './catalog';
 
 export interface ValueProblem {
@@ -987,7 +990,7 @@ const cString = (s: string) => {
 
 /**
  * What PostgreSQL says about `value` for `param` when it reads postgresql.conf, or undefined when it
- * accepts it. `value` is the setting as the lexer produced it (quotes removed, escapes resolved).
+ * accepts it. Parameters of context `internal` cannot be set at all: `parameter "%s" cannot be changed`. `value` is the setting as the lexer produced it (quotes removed, escapes resolved).
  * `writtenName` is the name as written in the file: PostgreSQL up to 17 uses it in the messages of
  * its built-in checks (`parameter "FSYNC" requires a Boolean value`, `sort_mem` for work_mem).
  */
@@ -996,6 +999,8 @@ export function validateValue(param: ParamInfo, value: string, pgVersion: number
   value = cString(value);
   const key = asciiLower(param.name);
   const name = v >= 18 ? param.name : (writtenName ?? param.name);
+  // Read-only parameters (server_version, block_size, ...): refused before the value is looked at.
+  if (param.context === 'internal') return { message: `parameter "${name}" cannot be changed` };
   switch (param.type) {
     case 'bool': {
       const b = cParseBool(value);
@@ -1095,7 +1100,8 @@ const RECOVERY_TARGETS = ['recovery_target', 'recovery_target_lsn', 'recovery_ta
 /**
  * What PostgreSQL reports reading these settings (postgresql.conf, its includes and then
  * postgresql.auto.conf, in reading order), in the order it reports it. On top of validateValue:
- *  - only the last occurrence of a parameter is checked (earlier ones are ignored, bad or not);
+ *  - of several occurrences spelled exactly alike only the last is checked (earlier ones are ignored,
+ *    bad or not); occurrences spelled differently (`Work_Mem`, `work_mem`, `sort_mem`) are all checked;
  *  - checks that depend on what was applied before: log_statement_stats versus
  *    log_parser/planner/executor_stats (`Cannot enable parameter when "log_statement_stats" is true.`),
  *    and two different recovery targets (FATAL `multiple recovery targets specified`, which ends the
@@ -1105,9 +1111,12 @@ const RECOVERY_TARGETS = ['recovery_target', 'recovery_target_lsn', 'recovery_ta
 export function validateSettings(settings: readonly SettingInput[], pgVersion: number): SettingProblem[] {
   const v = Math.trunc(pgVersion);
   const resolved = settings.map((s) => lookupParam(s.name, v));
+  // ProcessConfigFileInternal marks an occurrence ignored when a later one has the very same
+  // spelling (strcmp): `work_mem` twice keeps the last; `Work_Mem` then `work_mem` (or sort_mem then
+  // work_mem) checks and applies both, in order.
   const last = new Map<string, number>();
   resolved.forEach((p, i) => {
-    if (p) last.set(p.name.toLowerCase(), i);
+    if (p) last.set(settings[i]!.name, i);
   });
   const out: SettingProblem[] = [];
   const stats = new Map<string, boolean>([...STAGE_STATS, 'log_statement_stats'].map((n) => [n, false]));
@@ -1116,8 +1125,8 @@ export function validateSettings(settings: readonly SettingInput[], pgVersion: n
     const p = resolved[i];
     if (!p) continue;
     const key = p.name.toLowerCase();
-    if (last.get(key) !== i) continue;
     const { name, value } = settings[i]!;
+    if (last.get(name) !== i) continue;
     const problem = validateValue(p, value, v, name);
     if (problem) {
       out.push({ index: i, problem });
