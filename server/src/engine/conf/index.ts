@@ -27,7 +27,7 @@ export const isMainConf = (file: string) => {
 export function analyzeConf(file: string, text: string, opts: CheckOptions): ConfAnalysis {
   const isMain = isMainConf(file);
   const extra = isMain ? [path.join(path.dirname(file), 'postgresql.auto.conf')] : [];
-  const { settings, errors, texts } = parseConf(file, text, opts.fs, extra);
+  const { settings, errors, texts } = parseConf(file, text, opts.fs, extra, opts.pgVersion);
   // Old names (sort_mem) set the parameter they map to.
   for (const s of settings) s.key = lookupParam(s.name, opts.pgVersion)?.name.toLowerCase() ?? s.key;
   const effective = new Map<string, ConfSetting>();

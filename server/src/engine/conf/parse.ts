@@ -46,35 +46,43 @@ const lineRange = (t: LexToken): Range => ({ start: { line: t.line, character: t
 const NAME_KINDS = new Set(['ID', 'QUALIFIED_ID']);
 const VALUE_KINDS = new Set(['ID', 'STRING', 'INTEGER', 'REAL', 'UNQUOTED_STRING']);
 
-export function parseConf(file: string, text: string, fs: FileSystem, extraFiles: string[] = []): ConfParse {
-  const out: ConfParse = { settings: [], errors: [], texts: new Map() };
-  parseText(file, text, 0, fs, out);
-  // postgresql.auto.conf and the like are read after the main file, as if appended.
-  for (const extra of extraFiles) {
-    const r = fs.readFile(extra);
-    if (typeof r === 'string') parseText(extra, r, 0, fs, out);
-  }
-  return out;
+interface Reader {
+  fs: FileSystem;
+  pgVersion: number;
+  out: ConfParse;
 }
 
-function parseText(file: string, text: string, depth: number, fs: FileSystem, out: ConfParse) {
+export function parseConf(file: string, text: string, fs: FileSystem, extraFiles: string[] = [], pgVersion = 17): ConfParse {
+  const r: Reader = { fs, pgVersion, out: { settings: [], errors: [], texts: new Map() } };
+  parseText(file, text, 0, r);
+  // postgresql.auto.conf and the like are read after the main file, as if appended.
+  for (const extra of extraFiles) {
+    const t = fs.readFile(extra);
+    if (typeof t === 'string') parseText(extra, t, 0, r);
+  }
+  return r.out;
+}
+
+function parseText(file: string, text: string, depth: number, reader: Reader) {
+  const out = reader.out;
   out.texts.set(file, text);
   const tokens = lex(text);
   let i = 0;
   let errors = 0;
   const next = () => tokens[i++];
   const fail = (t: LexToken | undefined, eofLine: number) => {
-    // At end of line PostgreSQL names the line just ended; at a token, that token's line.
+    // At end of line PostgreSQL names the line just ended; at end of file, where no newline moved
+    // its line counter on, the line before; at a token, that token's line (cut at a NUL, as C does).
+    const pgLine = !t ? eofLine - 1 : t.line;
     const message =
       !t || t.kind === 'EOL'
-        ? `syntax error in file "${file}" line ${(t ? t.line : eofLine) + 1}, near end of line`
-        : `syntax error in file "${file}" line ${t.line + 1}, near token "${t.text}"`;
-    const line = t ? t.line : eofLine;
-    const range = t && t.kind !== 'EOL' ? lineRange(t) : endOfLine(text, line);
-    out.errors.push({ file, line, range, message });
+        ? `syntax error in file "${file}" line ${pgLine + 1}, near end of line`
+        : `syntax error in file "${file}" line ${pgLine + 1}, near token "${t.text.split('\0')[0]}"`;
+    const range = t && t.kind !== 'EOL' ? lineRange(t) : endOfLine(text, t ? t.line : eofLine);
+    out.errors.push({ file, line: pgLine, range, message });
     errors++;
     if (errors >= MAX_SYNTAX_ERRORS) {
-      out.errors.push({ file, line, range, message: `too many syntax errors found, abandoning file "${file}"` });
+      out.errors.push({ file, line: pgLine, range, message: `too many syntax errors found, abandoning file "${file}"` });
       return false;
     }
     while (t && t.kind !== 'EOL') t = next();
@@ -112,7 +120,7 @@ function parseText(file: string, text: string, depth: number, fs: FileSystem, ou
       range: { start: lineRange(nameTok).start, end: lineRange(v).end },
     };
     if (setting.key === 'include' || setting.key === 'include_if_exists' || setting.key === 'include_dir')
-      include(setting, depth, fs, out);
+      include(setting, depth, reader);
     else out.settings.push(setting);
     if (!end) return;
   }
@@ -125,33 +133,35 @@ function endOfLine(text: string, line: number): Range {
 
 const isBlankName = (s: string) => /^[ \t\r\n]*$/.test(s);
 
-function include(d: ConfSetting, depth: number, fs: FileSystem, out: ConfParse) {
-  const fail = (message: string) => void out.errors.push({ file: d.file, line: d.line, range: d.valueRange, message });
+function include(d: ConfSetting, depth: number, reader: Reader) {
+  const fail = (message: string) => void reader.out.errors.push({ file: d.file, line: d.line, range: d.valueRange, message });
   if (d.key === 'include_dir') {
     if (isBlankName(d.value)) return fail(`empty configuration directory name: "${d.value}"`);
-    const dir = resolveConfigPath(d.value, d.file);
-    const names = fs.readDir(dir);
+    const dir = resolveConfigPath(d.value, d.file, reader.pgVersion);
+    const names = reader.fs.readDir(dir);
     if (!Array.isArray(names)) return fail(`could not open configuration directory "${dir}": ${strerror(names.code)}`);
     const files = names
       .filter((n) => n.length >= 6 && !n.startsWith('.') && n.endsWith('.conf'))
       .map((n) => path.posix.join(dir, n))
       .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-    for (const f of files) includeFile(f, true, d, depth + 1, fs, out);
+    for (const f of files) includeFile(f, true, d, depth + 1, reader);
     return;
   }
-  includeFile(d.value, d.key === 'include', d, depth + 1, fs, out);
+  includeFile(d.value, d.key === 'include', d, depth + 1, reader);
 }
 
-function includeFile(name: string, strict: boolean, d: ConfSetting, depth: number, fs: FileSystem, out: ConfParse) {
-  const fail = (message: string) => void out.errors.push({ file: d.file, line: d.line, range: d.valueRange, message });
+function includeFile(name: string, strict: boolean, d: ConfSetting, depth: number, reader: Reader) {
+  const fail = (message: string) => void reader.out.errors.push({ file: d.file, line: d.line, range: d.valueRange, message });
   if (isBlankName(name)) return fail(`empty configuration file name: "${name}"`);
   if (depth > MAX_DEPTH) return fail(`could not open configuration file "${name}": maximum nesting depth exceeded`);
-  const abs = resolveConfigPath(name, d.file);
+  const abs = resolveConfigPath(name, d.file, reader.pgVersion);
   if (abs === d.file) return fail(`configuration file recursion in "${d.file}"`);
-  const r = fs.readFile(abs);
+  const r = reader.fs.readFile(abs);
+  // A directory opens, and flex's first read of it fails (include_if_exists too: it exists).
+  if (typeof r !== 'string' && r.code === 'EISDIR') return fail(`input in flex scanner failed at file "${abs}" line 1`);
   if (typeof r !== 'string') {
     if (strict) fail(`could not open configuration file "${abs}": ${strerror(r.code)}`);
     return;
   }
-  parseText(abs, r, depth, fs, out);
+  parseText(abs, r, depth, reader);
 }

@@ -871,6 +871,8 @@ const STRING_HOOKS: Record<string, { since?: number; until?: number; hook: Strin
     hook: (value) => {
       if (['now', 'today', 'tomorrow', 'yesterday'].includes(value)) return {};
       if (['epoch', 'infinity', '-infinity', '+infinity'].includes(asciiLower(value.trim()))) return {};
+      // Any other timestamp has digits in it; a word without any cannot be one.
+      if (value.trim() !== '' && !/\d/.test(value)) return {};
       return undefined;
     },
   },
@@ -1095,6 +1097,8 @@ export interface SettingProblem {
 }
 
 const STAGE_STATS = ['log_parser_stats', 'log_planner_stats', 'log_executor_stats'];
+/** MAX_BACKENDS (postmaster.h): 2^18 - 1. */
+const MAX_BACKENDS = 0x3ffff;
 const RECOVERY_TARGETS = ['recovery_target', 'recovery_target_lsn', 'recovery_target_name', 'recovery_target_time', 'recovery_target_xid'];
 
 /**
@@ -1121,6 +1125,11 @@ export function validateSettings(settings: readonly SettingInput[], pgVersion: n
   const out: SettingProblem[] = [];
   const stats = new Map<string, boolean>([...STAGE_STATS, 'log_statement_stats'].map((n) => [n, false]));
   let recoveryTarget: string | undefined;
+  const backends = { max_connections: 100, autovacuum_max_workers: 3, max_worker_processes: 8, max_wal_senders: 10 };
+  for (const k of Object.keys(backends) as (keyof typeof backends)[]) {
+    const d = lookupParam(k, v);
+    if (d) backends[k] = Number(d.default);
+  }
   for (let i = 0; i < settings.length; i++) {
     const p = resolved[i];
     if (!p) continue;
@@ -1149,6 +1158,21 @@ export function validateSettings(settings: readonly SettingInput[], pgVersion: n
         continue;
       }
       stats.set(key, on);
+    }
+    if (v <= 17 && key in backends) {
+      // check_max_connections and its siblings: all backends together stay within MAX_BACKENDS
+      // (18 checks this later, at start-up).
+      const n = numericValue(p, value);
+      if (n !== undefined) {
+        const next = { ...backends, [key]: n };
+        const total = next.max_connections + next.autovacuum_max_workers + 1 + next.max_worker_processes + next.max_wal_senders;
+        if (total > MAX_BACKENDS) {
+          // An integer check hook's failure prints the number, unquoted.
+          out.push({ index: i, problem: { message: `invalid value for parameter "${name}": ${n}` } });
+          continue;
+        }
+        backends[key as keyof typeof backends] = n;
+      }
     }
     if (RECOVERY_TARGETS.includes(key)) {
       // The assign hooks: a set target while another kind is set is an ERROR (FATAL at start-up).

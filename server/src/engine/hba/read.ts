@@ -30,11 +30,16 @@ const STRERROR: Record<string, string> = {
 };
 export const strerror = (code: string) => STRERROR[code] ?? 'Input/output error';
 
-/** AbsoluteConfigLocation: relative paths resolve against the including file's directory. */
-export const resolveConfigPath = (location: string, callingFile: string) =>
-  path.posix.isAbsolute(location)
-    ? path.posix.normalize(location)
-    : path.posix.resolve(path.posix.dirname(callingFile), location);
+/**
+ * AbsoluteConfigLocation: an absolute path is taken as written; a relative one is joined to the
+ * including file's directory and canonicalized (up to 14, canonicalize_path left `..` inside a path).
+ */
+export function resolveConfigPath(location: string, callingFile: string, pgVersion = 17): string {
+  if (path.posix.isAbsolute(location)) return location;
+  const joined = `${path.posix.dirname(callingFile)}/${location}`;
+  if (pgVersion >= 15) return path.posix.resolve(joined);
+  return joined.replace(/\/+/g, '/').replace(/\/(\.\/)+/g, '/').replace(/\/\.$/, '').replace(/(.)\/$/, '$1');
+}
 
 /** Up to 14, @file paths were joined without canonicalizing, so the OS resolves `sub/..` (and fails without sub). */
 const joinUncanonical = (location: string, callingFile: string) =>
