@@ -858,6 +858,9 @@ const STRING_HOOKS: Record<string, { since?: number; until?: number; hook: Strin
     hook: (value, v) => keywordList(['stderr', 'csvlog', 'syslog', ...(v >= 15 ? ['jsonlog'] : [])])(value, v),
   },
   client_encoding: { hook: (value) => (validClientEncoding(value) ? undefined : {}) },
+  // check_locale_messages: empty means "from the environment", allowed only as the built-in default.
+  // (Other locale names depend on the machine's locales, so they are not checked.)
+  lc_messages: { hook: (value) => (value === '' ? {} : undefined) },
   // Outside a transaction (reading postgresql.conf) only "none" can be checked, so only "none" passes.
   role: { hook: (value) => (value === 'none' ? undefined : {}) },
   session_authorization: { hook: () => ({}) },
@@ -871,8 +874,11 @@ const STRING_HOOKS: Record<string, { since?: number; until?: number; hook: Strin
     hook: (value) => {
       if (['now', 'today', 'tomorrow', 'yesterday'].includes(value)) return {};
       if (['epoch', 'infinity', '-infinity', '+infinity'].includes(asciiLower(value.trim()))) return {};
-      // Any other timestamp has digits in it; a word without any cannot be one.
-      if (value.trim() !== '' && !/\d/.test(value)) return {};
+      // Any other timestamp has digits in it, or one of the datetime parser's special words
+      // (in any case: 'Today' passes the check above and means today); text with neither is no date.
+      const words = asciiLower(value).split(/[\s,]+/).filter(Boolean);
+      const special = ['now', 'today', 'tomorrow', 'yesterday', 'epoch', 'infinity', '-infinity', 'allballs'];
+      if (words.length && !/\d/.test(value) && !words.some((w) => special.includes(w))) return {};
       return undefined;
     },
   },
