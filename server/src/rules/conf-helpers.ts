@@ -8,8 +8,7 @@ import type { ConfContext, Report } from './rule';
 export const PG_CONFIG_DOCS = 'https://www.postgresql.org/docs/current/runtime-config.html';
 export const PG_LOGGING_DOCS = 'https://www.postgresql.org/docs/current/runtime-config-logging.html';
 export const PG_CONNECTION_DOCS = 'https://www.postgresql.org/docs/current/runtime-config-connection.html';
-export const PG_SSL_DOCS = 'https://www.postgresql.org/docs/current/ssl-tcp.html';
-export const CIS_POSTGRES = 'https://www.cisecurity.org/benchmark/postgresql';
+export { CIS_POSTGRES, PG_SSL_DOCS } from './hba-helpers';
 
 /** A string literal as postgresql.conf writes it. */
 export const confString = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;

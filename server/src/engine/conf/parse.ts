@@ -1,12 +1,8 @@
 // ParseConfigFp and ParseConfigFile from guc-file.l: one `name [=] value` per line, include
 // directives processed in place, files read in PostgreSQL's order. Never throws.
-import * as path from 'node:path';
 import type { FileSystem, Range } from '../types';
 import { lex, unquote, type LexToken } from './lexer';
-import { resolveConfigPath, strerror } from '../hba/read';
-
-/** CONF_FILE_MAX_DEPTH */
-const MAX_DEPTH = 10;
+import { MAX_DEPTH, configFilesInDir, resolveConfigPath, strerror } from '../conffiles';
 const MAX_SYNTAX_ERRORS = 100;
 
 export interface ConfSetting {
@@ -138,12 +134,8 @@ function include(d: ConfSetting, depth: number, reader: Reader) {
   if (d.key === 'include_dir') {
     if (isBlankName(d.value)) return fail(`empty configuration directory name: "${d.value}"`);
     const dir = resolveConfigPath(d.value, d.file, reader.pgVersion);
-    const names = reader.fs.readDir(dir);
-    if (!Array.isArray(names)) return fail(`could not open configuration directory "${dir}": ${strerror(names.code)}`);
-    const files = names
-      .filter((n) => n.length >= 6 && !n.startsWith('.') && n.endsWith('.conf'))
-      .map((n) => path.posix.join(dir, n))
-      .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const files = configFilesInDir(reader.fs, dir);
+    if (!Array.isArray(files)) return fail(`could not open configuration directory "${dir}": ${strerror(files.code)}`);
     for (const f of files) includeFile(f, true, d, depth + 1, reader);
     return;
   }

@@ -1,11 +1,9 @@
 // Reads a pg_hba.conf (or pg_ident.conf) and everything it pulls in, in PostgreSQL's order:
 // `@file` references expand in place, `include*` directives (16+) splice their lines in.
-import * as path from 'node:path';
 import type { FileSystem, Range } from '../types';
 import { logicalLines, tokenizeLine, rangeOfFields, type RawLine, type Token } from './tokenize';
+import { MAX_DEPTH, configFilesInDir, joinUncanonical, resolveConfigPath, strerror } from '../conffiles';
 
-/** CONF_FILE_MAX_DEPTH in conffiles.h */
-const MAX_DEPTH = 10;
 /** Up to 15, tokens lived in a fixed buffer of MAX_TOKEN bytes (10240 in current minor releases). */
 const MAX_TOKEN = 10240;
 
@@ -19,34 +17,6 @@ export interface ReadOptions {
   pgVersion: number;
   fs: FileSystem;
 }
-
-const STRERROR: Record<string, string> = {
-  ENOENT: 'No such file or directory',
-  EACCES: 'Permission denied',
-  EISDIR: 'Is a directory',
-  ENOTDIR: 'Not a directory',
-  ELOOP: 'Too many levels of symbolic links',
-  ENAMETOOLONG: 'File name too long',
-};
-export const strerror = (code: string) => STRERROR[code] ?? 'Input/output error';
-
-/**
- * AbsoluteConfigLocation: an absolute path is taken as written; a relative one is joined to the
- * including file's directory and canonicalized (up to 14, canonicalize_path left `..` inside a path).
- */
-export function resolveConfigPath(location: string, callingFile: string, pgVersion = 17): string {
-  if (path.posix.isAbsolute(location)) return location;
-  const joined = `${path.posix.dirname(callingFile)}/${location}`;
-  if (pgVersion >= 15) return path.posix.resolve(joined);
-  return joined.replace(/\/+/g, '/').replace(/\/(\.\/)+/g, '/').replace(/\/\.$/, '').replace(/(.)\/$/, '$1');
-}
-
-/** Up to 14, @file paths were joined without canonicalizing, so the OS resolves `sub/..` (and fails without sub). */
-const joinUncanonical = (location: string, callingFile: string) =>
-  path.posix.isAbsolute(location) ? location : `${path.posix.dirname(callingFile)}/${location}`;
-
-/** Byte-order comparison, as strcmp sorts include_dir entries. */
-const byteCompare = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
 export function readAuthFile(file: string, text: string, opts: ReadOptions): SourceLine[] {
   const out: SourceLine[] = [];
@@ -111,12 +81,8 @@ function includeDirective(line: SourceLine, opts: ReadOptions, depth: number, ou
   if (keyword === 'include_dir') {
     if (target === '') return fail('empty configuration directory name');
     const dir = resolveConfigPath(target, line.file);
-    const names = opts.fs.readDir(dir);
-    if (!Array.isArray(names)) return fail(`could not open directory "${dir}"`);
-    const files = names
-      .filter((n) => n.length >= 6 && !n.startsWith('.') && n.endsWith('.conf'))
-      .map((n) => path.posix.join(dir, n))
-      .sort(byteCompare);
+    const files = configFilesInDir(opts.fs, dir);
+    if (!Array.isArray(files)) return fail(`could not open directory "${dir}"`);
     const errors: string[] = [];
     for (const f of files) {
       const e = includeFile(f, line.file, false, opts, depth, out);
