@@ -1,5 +1,5 @@
-// The language server: keeps diagnostics current for open pg_hba.conf (and, as they land,
-// postgresql.conf and SQL) documents and offers their fixes as code actions.
+// The language server: keeps diagnostics current for open pg_hba.conf and postgresql.conf (and,
+// as it lands, SQL) documents, offers their fixes as code actions, and explains parameters.
 import {
   CodeAction,
   CodeActionKind,
