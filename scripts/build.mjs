@@ -1,6 +1,6 @@
 // One esbuild script for the three bundles: the VS Code client, the language server, and the CLI.
 import * as esbuild from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -31,6 +31,10 @@ const builds = [
 
 // A clean dist: a production package must not carry source maps left by an earlier debug build.
 if (!watch) rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+
+// libpg-query loads its WASM from the folder of the script that loads it: ship it beside the bundles.
+mkdirSync(new URL('../dist', import.meta.url), { recursive: true });
+copyFileSync(new URL('../node_modules/libpg-query/wasm/libpg-query.wasm', import.meta.url), new URL('../dist/libpg-query.wasm', import.meta.url));
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

@@ -165,3 +165,22 @@ test('language server: postgresql.conf hover, completion, symbols, and the pg_hb
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('language server: a SQL migration gets sql-syntax at the exact UTF-16 position', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgh-lsp-sql-'));
+  const uri = pathToFileURL(path.join(dir, '001_init.sql')).href;
+  const text = "CREATE TABLE t (id int, note text DEFAULT 'é😀');\nSELECT 'é😀' FROM t WHER id = 1;\n";
+  const client = new TestClient();
+  try {
+    await client.initialize();
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version: 1, text } });
+    const diags = await client.waitForDiagnostics(uri, (d) => d.length > 0);
+    assert.deepEqual(
+      diags.map((d) => [d.code, d.range.start.line, d.range.start.character, d.message.split('.')[0]]),
+      [['sql-syntax', 1, 25, 'syntax error at or near "id"']],
+    );
+  } finally {
+    await client.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

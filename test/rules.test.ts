@@ -1,6 +1,6 @@
 // Every rule is complete: registered, documented (page up to date), with a fixture folder, a bad
 // example that triggers it and a good example that does not, and fixes that leave valid files.
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,13 +9,16 @@ import { checkFile } from '../server/src/engine/check';
 import { applyEdits, fixFile } from '../server/src/engine/fix';
 import type { FileSystem } from '../server/src/engine/types';
 import { expectedDocs } from '../scripts/gen-docs';
+import { initEngine } from '../server/src/engine/init';
+
+before(() => initEngine());
 
 const ROOT = path.join(__dirname, '..');
 const noFiles: FileSystem = { readFile: () => ({ code: 'ENOENT' }), readDir: () => ({ code: 'ENOENT' }) };
 
 /** A rule's example as a main file of its kind, with its companion file beside it when it has one. */
 function checkExample(rule: (typeof RULES)[number], which: 'bad' | 'good') {
-  const file = rule.kind === 'hba' ? '/virtual/pg_hba.conf' : '/virtual/postgresql.conf';
+  const file = { hba: '/virtual/pg_hba.conf', conf: '/virtual/postgresql.conf', sql: '/virtual/001_schema.sql' }[rule.kind];
   const companion = rule.docs.companion;
   const fs: FileSystem = {
     readFile: (p) => (companion && p === `/virtual/${companion.file}` ? companion[which] : { code: 'ENOENT' }),

@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../../server/src/engine/types';
 
-const EXPECT = /#\s*expect(-above)?:\s*([a-z0-9 -]+?)\s*$/;
+/** `# expect:` in configuration files, `-- expect:` in SQL. */
+const EXPECT = /(?:#|--)\s*expect(-above)?:\s*([a-z0-9 -]+?)\s*$/;
 
 /** file → line (1-based) → sorted rule ids, for every file below dir. */
 export function readExpectations(dir: string): Map<string, string[]> {

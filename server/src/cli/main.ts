@@ -7,6 +7,7 @@ import { fixFile } from '../engine/fix';
 import { decodeText, nodeFileSystem } from '../engine/node-fs';
 import { DEFAULT_PG_VERSION, SUPPORTED_PG_VERSIONS, type FileKind, type Finding, type Severity } from '../engine/types';
 import { collectTargets } from './walk';
+import { initEngine } from '../engine/init';
 import { displayPath, formatJson, formatSarif, formatText } from './format';
 
 declare const PG_HARDEN_VERSION: string | undefined;
@@ -142,10 +143,12 @@ function safeRead(file: string, texts: Map<string, string>) {
 }
 
 if (require.main === module) {
-  const code = run(process.argv.slice(2), {
+  void initEngine().then(() => {
+    const code = run(process.argv.slice(2), {
     out: (s) => process.stdout.write(s + '\n'),
     err: (s) => process.stderr.write(s + '\n'),
-    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+      color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    });
+    process.exitCode = code;
   });
-  process.exitCode = code;
 }

@@ -4,7 +4,8 @@ import type { CheckOptions, FileKind, Finding } from './types';
 import { analyzeHba } from './hba';
 import { analyzeConf, type ConfAnalysis } from './conf';
 import { RULES } from '../rules';
-import type { ConfContext, HbaContext, Report, Rule } from '../rules/rule';
+import type { ConfContext, HbaContext, Report, Rule, SqlContext } from '../rules/rule';
+import { analyzeSql } from './sql';
 
 export const INTERNAL_ERROR_RULE = 'internal-error';
 
@@ -45,6 +46,9 @@ export function checkFile(file: string, text: string, kind: FileKind, opts: Chec
     } else if (kind === 'conf') {
       const ctx: ConfContext = { analysis: analyzeConf(file, text, opts), pgVersion: opts.pgVersion };
       run(RULES.filter((r) => r.kind === 'conf'), ctx);
+    } else if (kind === 'sql') {
+      const ctx: SqlContext = { analysis: analyzeSql(file, text), pgVersion: opts.pgVersion };
+      run(RULES.filter((r) => r.kind === 'sql'), ctx);
     }
   } catch (e) {
     findings.push(internalError(file, `the ${kind} parser`, e));

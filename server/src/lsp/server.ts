@@ -21,6 +21,7 @@ import { DEFAULT_PG_VERSION, SUPPORTED_PG_VERSIONS, type FileKind, type FileSyst
 import { FIX_ALL_KIND, SOURCE, fixAction, pathToUri, toDiagnostic, uriToPath, type DiagnosticData } from './convert';
 import { confCompletion, confHover, confSymbols } from './conf-features';
 import { isMainConf } from '../engine/conf';
+import { initEngine } from '../engine/init';
 import * as path from 'node:path';
 
 const LANGUAGE_KINDS: Record<string, FileKind> = { 'pg-hba': 'hba', 'pg-ident': 'ident', 'pg-conf': 'conf', sql: 'sql' };
@@ -45,7 +46,8 @@ export function startServer(connection: Connection): void {
 
   const log = (message: string) => connection.console.log(`[pg-hardening] ${message}`);
 
-  connection.onInitialize((params: InitializeParams): InitializeResult => {
+  connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
+    await initEngine();
     canPullConfiguration = Boolean(params.capabilities.workspace?.configuration);
     return {
       capabilities: {

@@ -10,7 +10,7 @@ const FIX: Record<string, string> = {
 
 export function renderRuleDoc(rule: Rule): string {
   const d = rule.docs;
-  const lang = rule.kind === 'hba' ? 'conf' : 'ini';
+  const lang = rule.kind === 'hba' ? 'conf' : rule.kind === 'sql' ? 'sql' : 'ini';
   return [
     `# ${rule.id}`,
     '',

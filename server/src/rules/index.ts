@@ -30,6 +30,7 @@ import { hbaScramNeedsScramPasswords } from './hba-scram-needs-scram-passwords';
 import { hbaSyntax } from './hba-syntax';
 import { hbaTrust } from './hba-trust';
 import { hbaUnreachable } from './hba-unreachable';
+import { sqlSyntax } from './sql-syntax';
 
 export const RULES: readonly Rule[] = [
   confDuplicate,
@@ -61,6 +62,7 @@ export const RULES: readonly Rule[] = [
   hbaSyntax,
   hbaTrust,
   hbaUnreachable,
+  sqlSyntax,
 ];
 
 export const ruleById = new Map(RULES.map((r) => [r.id, r]));

@@ -2,6 +2,7 @@
 import type { Fix, FixSafety, Range, RelatedLocation, Severity } from '../engine/types';
 import type { HbaAnalysis } from '../engine/hba';
 import type { ConfAnalysis } from '../engine/conf';
+import type { SqlAnalysis } from '../engine/sql';
 
 export interface RuleDocs {
   /** One line: what the rule flags. */
@@ -64,4 +65,14 @@ export interface ConfRule extends RuleBase {
   check(ctx: ConfContext, report: (r: Report) => void): void;
 }
 
-export type Rule = HbaRule | ConfRule;
+export interface SqlContext {
+  analysis: SqlAnalysis;
+  pgVersion: number;
+}
+
+export interface SqlRule extends RuleBase {
+  kind: 'sql';
+  check(ctx: SqlContext, report: (r: Report) => void): void;
+}
+
+export type Rule = HbaRule | ConfRule | SqlRule;

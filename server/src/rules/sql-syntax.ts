@@ -1,0 +1,32 @@
+import type { SqlRule } from './rule';
+
+export const sqlSyntax: SqlRule = {
+  id: 'sql-syntax',
+  kind: 'sql',
+  severity: 'error',
+  fix: 'none',
+  docs: {
+    summary: "A statement PostgreSQL's parser rejects, with its message, at the exact position.",
+    why:
+      'A migration with a syntax error fails when it runs, usually half-way through a deploy; and a statement the ' +
+      'parser cannot read is one no other check can look at. Every other statement in the file is still checked.',
+    bad: 'ALTER TABLE accounts ENABLE ROW LEVEL SECURTY;\n',
+    good: 'ALTER TABLE accounts ENABLE ROW LEVEL SECURITY;\n',
+    references: [{ title: 'PostgreSQL: SQL Syntax', url: 'https://www.postgresql.org/docs/current/sql-syntax.html' }],
+  },
+  check({ analysis }, report) {
+    for (const s of analysis.statements) {
+      if (!s.error) continue;
+      const { position } = s.error;
+      const line = analysis.text.split('\n')[position.line] ?? '';
+      const word = /^[^\s;(),]+/.exec(line.slice(position.character))?.[0] ?? '';
+      report({
+        file: analysis.file,
+        range: { start: position, end: { line: position.line, character: position.character + Math.max(1, word.length) } },
+        message: `${s.error.message}. PostgreSQL's parser rejects this statement, so the migration fails here.`,
+        pgError: s.error.message,
+        pgLine: position.line,
+      });
+    }
+  },
+};
