@@ -11,12 +11,12 @@ import { checkFile } from '../server/src/engine/check';
 import { initEngine } from '../server/src/engine/init';
 import { nodeFileSystem } from '../server/src/engine/node-fs';
 import type { FileKind } from '../server/src/engine/types';
-import { actualByLine, diffExpectations, readExpectations } from './support/expectations';
+import { actualByLine, diffExpectations, listFiles, readExpectations } from './support/expectations';
 
 const MAIN_FILES: Record<string, (dir: string) => string[]> = {
   hba: (dir) => ['pg_hba.conf'].map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f)).slice(0, 1),
   conf: (dir) => ['postgresql.conf', 'settings.conf'].map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f)).slice(0, 1),
-  sql: (dir) => fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort().map((f) => path.join(dir, f)),
+  sql: (dir) => listFiles(dir).filter((f) => f.endsWith('.sql')),
 };
 
 before(() => initEngine());
@@ -29,9 +29,14 @@ for (const kind of Object.keys(MAIN_FILES)) {
       const mains = MAIN_FILES[kind](dir);
       assert.ok(mains.length, `no main file in ${dir}`);
       const version = Number(/^pg(\d+)-/.exec(name)?.[1] ?? 17);
-      const findings = mains.flatMap((main) =>
-        checkFile(main, fs.readFileSync(main, 'utf8'), kind as FileKind, { pgVersion: version, fs: nodeFileSystem }),
-      );
+      // Every file of a migration history reports the history's findings: keep one of each.
+      const seen = new Set<string>();
+      const findings = mains
+        .flatMap((main) => checkFile(main, fs.readFileSync(main, 'utf8'), kind as FileKind, { pgVersion: version, fs: nodeFileSystem }))
+        .filter((f) => {
+          const key = JSON.stringify([f.file, f.range, f.rule, f.message]);
+          return seen.has(key) ? false : (seen.add(key), true);
+        });
       const problems = diffExpectations(readExpectations(dir), actualByLine(findings), findings);
       assert.deepEqual(problems, [], `fixture ${kind}/${name}:\n${problems.join('\n')}`);
     });

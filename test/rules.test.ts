@@ -10,6 +10,7 @@ import { applyEdits, fixFile } from '../server/src/engine/fix';
 import type { FileSystem } from '../server/src/engine/types';
 import { expectedDocs } from '../scripts/gen-docs';
 import { initEngine } from '../server/src/engine/init';
+import { listFiles } from './support/expectations';
 
 before(() => initEngine());
 
@@ -52,7 +53,7 @@ for (const rule of RULES) {
   test(`${rule.id}: has a fixture folder with an expectation of it`, () => {
     const dir = path.join(ROOT, 'test', 'fixtures', rule.kind, rule.id);
     assert.ok(fs.existsSync(dir), `missing fixture folder ${dir}`);
-    const text = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+    const text = listFiles(dir).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
     assert.match(text, new RegExp(`expect: .*\\b${rule.id}\\b`));
   });
 

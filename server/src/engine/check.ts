@@ -5,7 +5,9 @@ import { analyzeHba } from './hba';
 import { analyzeConf, type ConfAnalysis } from './conf';
 import { RULES } from '../rules';
 import type { ConfContext, HbaContext, Report, Rule, SqlContext } from '../rules/rule';
-import { analyzeSql } from './sql';
+import { analyzeSql, type SqlAnalysis } from './sql';
+import { historyFiles } from './sql/history';
+import { buildModel } from './sql/model';
 
 export const INTERNAL_ERROR_RULE = 'internal-error';
 
@@ -47,13 +49,24 @@ export function checkFile(file: string, text: string, kind: FileKind, opts: Chec
       const ctx: ConfContext = { analysis: analyzeConf(file, text, opts), pgVersion: opts.pgVersion };
       run(RULES.filter((r) => r.kind === 'conf'), ctx);
     } else if (kind === 'sql') {
-      const ctx: SqlContext = { analysis: analyzeSql(file, text), pgVersion: opts.pgVersion };
+      const analysis = analyzeSql(file, text);
+      const history = historyOf(analysis, opts);
+      const ctx: SqlContext = { analysis, pgVersion: opts.pgVersion, history, model: buildModel(history) };
       run(RULES.filter((r) => r.kind === 'sql'), ctx);
     }
   } catch (e) {
     findings.push(internalError(file, `the ${kind} parser`, e));
   }
   return sortFindings(findings);
+}
+
+/** The migration history the file belongs to, each file parsed (the checked one from its text). */
+function historyOf(analysis: SqlAnalysis, opts: CheckOptions): SqlAnalysis[] {
+  return historyFiles(analysis.file, opts.fs).flatMap((f) => {
+    if (f === analysis.file) return [analysis];
+    const text = opts.fs.readFile(f);
+    return typeof text === 'string' ? [analyzeSql(f, text)] : [];
+  });
 }
 
 /** The postgresql.conf in a pg_hba.conf's directory, read with its includes and postgresql.auto.conf. */

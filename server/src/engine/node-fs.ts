@@ -12,6 +12,16 @@ export const nodeFileSystem: FileSystem = {
       return { code: (e as NodeJS.ErrnoException).code ?? 'EIO' };
     }
   },
+  listDirs(path) {
+    try {
+      return fs
+        .readdirSync(path, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name);
+    } catch {
+      return [];
+    }
+  },
   readDir(path) {
     try {
       // Like PostgreSQL's GetConfFilesInDir, follow links and keep what is not a directory.

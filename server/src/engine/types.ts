@@ -65,6 +65,8 @@ export interface FileSystem {
   readFile(path: string): string | { code: string };
   /** Names of the regular files in a directory, or an errno-style code. */
   readDir(path: string): string[] | { code: string };
+  /** Names of the subdirectories of a directory (Prisma keeps each migration in its own folder). */
+  listDirs?(path: string): string[];
 }
 
 export interface CheckOptions {

@@ -42,6 +42,7 @@ export function startServer(connection: Connection): void {
   const fs: FileSystem = {
     readFile: (file) => documents.get(pathToUri(file))?.getText() ?? nodeFileSystem.readFile(file),
     readDir: (dir) => nodeFileSystem.readDir(dir),
+    listDirs: (dir) => nodeFileSystem.listDirs?.(dir) ?? [],
   };
 
   const log = (message: string) => connection.console.log(`[pg-hardening] ${message}`);

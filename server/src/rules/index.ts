@@ -30,6 +30,12 @@ import { hbaScramNeedsScramPasswords } from './hba-scram-needs-scram-passwords';
 import { hbaSyntax } from './hba-syntax';
 import { hbaTrust } from './hba-trust';
 import { hbaUnreachable } from './hba-unreachable';
+import { sqlPolicyWithoutRls } from './sql-policy-without-rls';
+import { sqlRlsNoPolicy } from './sql-rls-no-policy';
+import { sqlRlsNotForced } from './sql-rls-not-forced';
+import { sqlSecurityDefinerPublicExecute } from './sql-security-definer-public-execute';
+import { sqlTenantTableWithoutRls } from './sql-tenant-table-without-rls';
+import { sqlViewBypassesRls } from './sql-view-bypasses-rls';
 import { sqlSyntax } from './sql-syntax';
 
 export const RULES: readonly Rule[] = [
@@ -62,9 +68,14 @@ export const RULES: readonly Rule[] = [
   hbaSyntax,
   hbaTrust,
   hbaUnreachable,
+  sqlPolicyWithoutRls,
+  sqlRlsNoPolicy,
+  sqlRlsNotForced,
+  sqlSecurityDefinerPublicExecute,
   sqlSyntax,
+  sqlTenantTableWithoutRls,
+  sqlViewBypassesRls,
 ];
 
 export const ruleById = new Map(RULES.map((r) => [r.id, r]));
 
-export const DOCS_BASE_URL = 'https://github.com/pg-hardening/pg-hardening/blob/main/docs/rules/';

@@ -3,6 +3,7 @@ import type { Fix, FixSafety, Range, RelatedLocation, Severity } from '../engine
 import type { HbaAnalysis } from '../engine/hba';
 import type { ConfAnalysis } from '../engine/conf';
 import type { SqlAnalysis } from '../engine/sql';
+import type { SchemaModel } from '../engine/sql/model';
 
 export interface RuleDocs {
   /** One line: what the rule flags. */
@@ -68,6 +69,10 @@ export interface ConfRule extends RuleBase {
 export interface SqlContext {
   analysis: SqlAnalysis;
   pgVersion: number;
+  /** Every file of the migration history, in the order they run (the checked file among them). */
+  history: SqlAnalysis[];
+  /** The end state of the schema after the whole history. */
+  model: SchemaModel;
 }
 
 export interface SqlRule extends RuleBase {

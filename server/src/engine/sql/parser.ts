@@ -1,6 +1,6 @@
 // PostgreSQL's own parser (libpg-query, compiled to WASM). It loads asynchronously once; the
 // engine is synchronous, so the fronts await initSqlParser() before checking SQL.
-import { loadModule, parseSync, type ParseResult } from 'libpg-query';
+import { loadModule, parseSync, scanSync, type ParseResult, type ScanToken } from 'libpg-query';
 
 let loaded: Promise<void> | undefined;
 let ready = false;
@@ -23,4 +23,10 @@ export function parseSql(text: string): ParseOutcome {
     const details = (e as { sqlDetails?: { message: string; cursorPosition: number } }).sqlDetails;
     return { ok: false, message: details?.message ?? (e as Error).message, cursor: details?.cursorPosition ?? 0 };
   }
+}
+
+/** The scanner's tokens of a statement that parsed: byte offsets, keyword kinds. */
+export function scanSql(text: string): ScanToken[] {
+  if (!ready) throw new Error('the SQL parser is not loaded yet (initSqlParser was not awaited)');
+  return scanSync(text).tokens;
 }

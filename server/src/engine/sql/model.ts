@@ -1,0 +1,199 @@
+// Replays a migration history into the end state of the schema: tables and their RLS, policies,
+// SECURITY DEFINER functions and who may execute them, views. Each fact remembers the statement
+// that established it, so rules can point there.
+import type { ParsedStatement, SqlAnalysis } from './index';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Node = any;
+
+export interface Origin {
+  analysis: SqlAnalysis;
+  stmt: ParsedStatement;
+  node: Node;
+  /** The ALTER TABLE sub-command, for ENABLE/FORCE. */
+  cmd?: Node;
+}
+
+export interface TableFact {
+  name: string; // schema.table
+  created: Origin;
+  columns: string[];
+  rlsEnabled?: Origin;
+  rlsForced?: Origin;
+  policies: PolicyFact[];
+}
+
+export interface PolicyFact {
+  name: string;
+  table: string;
+  origin: Origin;
+}
+
+export interface FunctionFact {
+  name: string; // schema.name
+  signature: string; // name(argtypes) as written for REVOKE
+  origin: Origin;
+  securityDefiner: boolean;
+  publicExecuteRevoked: boolean;
+}
+
+export interface ViewFact {
+  name: string;
+  origin: Origin;
+  tables: string[];
+  securityInvoker: boolean;
+}
+
+export interface SchemaModel {
+  tables: Map<string, TableFact>;
+  /** Policies whose table the history never created (created elsewhere): RLS state unknown. */
+  functions: Map<string, FunctionFact>;
+  views: Map<string, ViewFact>;
+}
+
+const nameOf = (rv: Node, searchPath: string) => `${rv?.schemaname ?? searchPath}.${rv?.relname}`;
+
+/** A qualified name from a list of String nodes (function names, DROP objects). */
+const listName = (items: Node[], searchPath: string) => {
+  const parts = (items ?? []).map((n: Node) => n?.String?.sval).filter(Boolean);
+  return parts.length > 1 ? parts.join('.') : `${searchPath}.${parts[0]}`;
+};
+
+export function buildModel(history: SqlAnalysis[]): SchemaModel {
+  const model: SchemaModel = { tables: new Map(), functions: new Map(), views: new Map() };
+  let revokeFunctionsByDefault = false;
+  for (const analysis of history) {
+    let searchPath = 'public';
+    for (const stmt of analysis.statements) {
+      for (const raw of stmt.ast?.stmts ?? []) {
+        const wrapper = raw.stmt as Node;
+        if (!wrapper) continue;
+        const type = Object.keys(wrapper)[0];
+        const node = wrapper[type];
+        const origin: Origin = { analysis, stmt, node };
+        switch (type) {
+          case 'VariableSetStmt':
+            if (node.name === 'search_path' && node.args?.[0]?.A_Const?.sval?.sval)
+              searchPath = node.args[0].A_Const.sval.sval;
+            break;
+          case 'CreateStmt': {
+            const name = nameOf(node.relation, searchPath);
+            const columns = (node.tableElts ?? []).map((e: Node) => e.ColumnDef?.colname).filter(Boolean);
+            model.tables.set(name, { name, created: origin, columns, policies: [] });
+            break;
+          }
+          case 'AlterTableStmt': {
+            const t = model.tables.get(nameOf(node.relation, searchPath));
+            if (!t) break;
+            for (const c of node.cmds ?? []) {
+              const cmd = c.AlterTableCmd;
+              const at = { ...origin, cmd };
+              if (cmd?.subtype === 'AT_EnableRowSecurity') t.rlsEnabled = at;
+              if (cmd?.subtype === 'AT_DisableRowSecurity') t.rlsEnabled = undefined;
+              if (cmd?.subtype === 'AT_ForceRowSecurity') t.rlsForced = at;
+              if (cmd?.subtype === 'AT_NoForceRowSecurity') t.rlsForced = undefined;
+              if (cmd?.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef?.colname) t.columns.push(cmd.def.ColumnDef.colname);
+            }
+            break;
+          }
+          case 'RenameStmt': {
+            if (node.renameType !== 'OBJECT_TABLE') break;
+            const from = nameOf(node.relation, searchPath);
+            const t = model.tables.get(from);
+            if (!t) break;
+            model.tables.delete(from);
+            t.name = `${from.split('.')[0]}.${node.newname}`;
+            for (const p of t.policies) p.table = t.name;
+            model.tables.set(t.name, t);
+            break;
+          }
+          case 'DropStmt': {
+            for (const obj of node.objects ?? []) {
+              const items = obj.List?.items ?? [];
+              if (node.removeType === 'OBJECT_TABLE') model.tables.delete(listName(items, searchPath));
+              if (node.removeType === 'OBJECT_VIEW') model.views.delete(listName(items, searchPath));
+              if (node.removeType === 'OBJECT_POLICY') {
+                const parts = items.map((n: Node) => n?.String?.sval);
+                const policy = parts.pop();
+                const t = model.tables.get(parts.length > 1 ? parts.join('.') : `${searchPath}.${parts[0]}`);
+                if (t) t.policies = t.policies.filter((p) => p.name !== policy);
+              }
+            }
+            break;
+          }
+          case 'CreatePolicyStmt': {
+            const table = nameOf(node.table, searchPath);
+            const t = model.tables.get(table);
+            t?.policies.push({ name: node.policy_name, table, origin });
+            break;
+          }
+          case 'CreateFunctionStmt': {
+            const name = listName(node.funcname, searchPath);
+            const definer = (node.options ?? []).some((o: Node) => o.DefElem?.defname === 'security' && o.DefElem.arg?.Boolean?.boolval);
+            const args = (node.parameters ?? [])
+              .filter((p: Node) => p.FunctionParameter?.mode !== 'FUNC_PARAM_OUT' && p.FunctionParameter?.mode !== 'FUNC_PARAM_TABLE')
+              .map((p: Node) => typeName(p.FunctionParameter?.argType));
+            const signature = `${name}(${args.join(', ')})`;
+            model.functions.set(name, { name, signature, origin, securityDefiner: definer, publicExecuteRevoked: revokeFunctionsByDefault });
+            break;
+          }
+          case 'GrantStmt': {
+            if (node.is_grant || node.objtype !== 'OBJECT_FUNCTION' && node.objtype !== 'OBJECT_PROCEDURE' && node.objtype !== 'OBJECT_ROUTINE') break;
+            const toPublic = (node.grantees ?? []).some((g: Node) => g.RoleSpec?.roletype === 'ROLESPEC_PUBLIC');
+            const executes = !node.privileges || node.privileges.some((p: Node) => p.AccessPriv?.priv_name === 'execute');
+            if (!toPublic || !executes) break;
+            if (node.targtype === 'ACL_TARGET_ALL_IN_SCHEMA') {
+              const schemas = (node.objects ?? []).map((o: Node) => o.String?.sval);
+              for (const f of model.functions.values()) if (schemas.includes(f.name.split('.')[0])) f.publicExecuteRevoked = true;
+            } else {
+              for (const o of node.objects ?? []) {
+                const f = model.functions.get(listName(o.ObjectWithArgs?.objname, searchPath));
+                if (f) f.publicExecuteRevoked = true;
+              }
+            }
+            break;
+          }
+          case 'AlterDefaultPrivilegesStmt': {
+            const a = node.action?.GrantStmt;
+            if (a && !a.is_grant && (a.objtype === 'OBJECT_FUNCTION' || a.objtype === 'OBJECT_ROUTINE'))
+              revokeFunctionsByDefault = (a.grantees ?? []).some((g: Node) => g.RoleSpec?.roletype === 'ROLESPEC_PUBLIC');
+            break;
+          }
+          case 'ViewStmt': {
+            const name = nameOf(node.view, searchPath);
+            const invoker = (node.options ?? []).some(
+              (o: Node) => o.DefElem?.defname === 'security_invoker' && truthy(o.DefElem.arg),
+            );
+            model.views.set(name, { name, origin, tables: relationsIn(node.query, searchPath), securityInvoker: invoker });
+            break;
+          }
+        }
+      }
+    }
+  }
+  return model;
+}
+
+function truthy(arg: Node): boolean {
+  if (!arg) return true; // WITH (security_invoker) alone means true
+  const v = arg.String?.sval ?? arg.Boolean?.boolval ?? arg.Integer?.ival;
+  return v === true || v === 1 || (typeof v === 'string' && ['true', 'on', '1', 'yes'].includes(v.toLowerCase()));
+}
+
+function typeName(t: Node): string {
+  const names = (t?.names ?? []).map((n: Node) => n.String?.sval).filter((s: string) => s && s !== 'pg_catalog');
+  return names.join('.') + ((t?.arrayBounds?.length ?? 0) > 0 ? '[]' : '');
+}
+
+/** Every table a query reads (RangeVar nodes anywhere in it). */
+function relationsIn(query: Node, searchPath: string): string[] {
+  const out = new Set<string>();
+  const walk = (n: Node) => {
+    if (!n || typeof n !== 'object') return;
+    if (Array.isArray(n)) return n.forEach(walk);
+    if (n.RangeVar) out.add(nameOf(n.RangeVar, searchPath));
+    for (const v of Object.values(n)) walk(v);
+  };
+  walk(query);
+  return [...out];
+}
