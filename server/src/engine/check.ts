@@ -5,9 +5,11 @@ import { analyzeHba } from './hba';
 import { analyzeConf, type ConfAnalysis } from './conf';
 import { RULES } from '../rules';
 import type { ConfContext, HbaContext, Report, Rule, SqlContext } from '../rules/rule';
-import { analyzeSql, type SqlAnalysis } from './sql';
+import { analyzeSql, utf16OfByte, type SqlAnalysis } from './sql';
 import { historyFiles } from './sql/history';
 import { buildModel } from './sql/model';
+import { alterSystemConf } from './sql/alter-system';
+
 
 export const INTERNAL_ERROR_RULE = 'internal-error';
 
@@ -53,11 +55,31 @@ export function checkFile(file: string, text: string, kind: FileKind, opts: Chec
       const history = historyOf(analysis, opts);
       const ctx: SqlContext = { analysis, pgVersion: opts.pgVersion, history, model: buildModel(history) };
       run(RULES.filter((r) => r.kind === 'sql'), ctx);
+      findings.push(...alterSystemFindings(analysis, opts));
     }
   } catch (e) {
     findings.push(internalError(file, `the ${kind} parser`, e));
   }
   return sortFindings(findings);
+}
+
+/**
+ * ALTER SYSTEM SET writes postgresql.auto.conf: judge what it writes with the conf rules, and report
+ * their findings, under their own ids, at the statement.
+ */
+function alterSystemFindings(analysis: SqlAnalysis, opts: CheckOptions): Finding[] {
+  const { text, lines } = alterSystemConf(analysis);
+  if (!lines.length) return [];
+  const pseudo = `${analysis.file}#ALTER SYSTEM`;
+  const conf = checkFile(pseudo, text, 'conf', { ...opts, fs: { readFile: () => ({ code: 'ENOENT' }), readDir: () => ({ code: 'ENOENT' }) } });
+  return conf
+    .filter((f) => f.file === pseudo && lines[f.range.start.line])
+    .map((f) => {
+      const { stmt, valueLocation } = lines[f.range.start.line];
+      const start = analysis.positionAt(stmt.start + utf16OfByte(stmt.text, valueLocation));
+      const end = analysis.positionAt(stmt.start + utf16OfByte(stmt.text, valueLocation) + (/^\S+/.exec(stmt.text.slice(utf16OfByte(stmt.text, valueLocation)))?.[0].length ?? 1));
+      return { file: analysis.file, rule: f.rule, severity: f.severity, range: { start, end }, message: `ALTER SYSTEM: ${f.message}`, fixes: [] };
+    });
 }
 
 /** The migration history the file belongs to, each file parsed (the checked one from its text). */

@@ -1,7 +1,9 @@
 // Shared vocabulary for the SQL rules: walking statements, and turning the parser's byte offsets
 // (libpg-query counts UTF-8 bytes within a statement) into the editor's ranges.
 import type { ScanToken } from 'libpg-query';
-import type { ParsedStatement, SqlAnalysis } from '../engine/sql';
+import { utf16OfByte, type ParsedStatement, type SqlAnalysis } from '../engine/sql';
+
+export { utf16OfByte };
 import { scanSql } from '../engine/sql/parser';
 import type { Range, TextEdit } from '../engine/types';
 
@@ -28,18 +30,6 @@ export function statementNodes(a: SqlAnalysis): StatementNode[] {
     }
   }
   return out;
-}
-
-/** UTF-16 offset within `text` of a UTF-8 byte offset. */
-export function utf16OfByte(text: string, byte: number): number {
-  let bytes = 0;
-  let i = 0;
-  while (i < text.length && bytes < byte) {
-    const c = text.codePointAt(i)!;
-    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-    i += c >= 0x10000 ? 2 : 1;
-  }
-  return i;
 }
 
 const tokenCache = new WeakMap<ParsedStatement, ScanToken[]>();

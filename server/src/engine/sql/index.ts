@@ -46,3 +46,16 @@ export function utf16Offset(text: string, codePoints: number): number {
   }
   return offset;
 }
+
+/** UTF-16 offset within `text` of a UTF-8 byte offset. */
+export function utf16OfByte(text: string, byte: number): number {
+  let bytes = 0;
+  let i = 0;
+  while (i < text.length && bytes < byte) {
+    const c = text.codePointAt(i)!;
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    i += c >= 0x10000 ? 2 : 1;
+  }
+  return i;
+}
+
