@@ -184,3 +184,31 @@ test('language server: a SQL migration gets sql-syntax at the exact UTF-16 posit
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('language server: a migration history is checked at start, unopened files included, and follows edits', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgh-lsp-hist-'));
+  const migrations = path.join(dir, 'db', 'migrations');
+  fs.mkdirSync(migrations, { recursive: true });
+  const first = path.join(migrations, '001_notes.sql');
+  const second = path.join(migrations, '002_force.sql');
+  fs.writeFileSync(first, "CREATE TABLE notes (id bigint, tenant_id bigint);\nALTER TABLE notes ENABLE ROW LEVEL SECURITY;\nCREATE POLICY t ON notes USING (tenant_id = 1) WITH CHECK (tenant_id = 1);\n");
+  fs.writeFileSync(second, '-- later\n');
+  const client = new TestClient();
+  try {
+    await client.initialize(pathToFileURL(dir).href);
+    // Nothing is open: the scan publishes the history's findings.
+    const atStart = await client.waitForDiagnostics(pathToFileURL(first).href, (d) => d.length > 0);
+    assert.deepEqual(codes(atStart), ['2:sql-rls-not-forced']);
+    // Typing FORCE into the later file clears the finding in the earlier, unopened one.
+    const uri = pathToFileURL(second).href;
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version: 1, text: '-- later\n' } });
+    await client.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ text: '-- later\nALTER TABLE notes FORCE ROW LEVEL SECURITY;\n' }],
+    });
+    assert.deepEqual(await client.waitForDiagnostics(pathToFileURL(first).href, (d) => d.length === 0), []);
+  } finally {
+    await client.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

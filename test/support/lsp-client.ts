@@ -31,10 +31,10 @@ export class TestClient {
     this.conn.listen();
   }
 
-  async initialize() {
+  async initialize(rootUri: string | null = null) {
     await this.conn.sendRequest('initialize', {
       processId: process.pid,
-      rootUri: null,
+      rootUri,
       capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } },
     });
     await this.conn.sendNotification('initialized', {});

@@ -6,7 +6,7 @@ import { checkFile, sortFindings } from '../engine/check';
 import { fixFile } from '../engine/fix';
 import { decodeText, nodeFileSystem } from '../engine/node-fs';
 import { DEFAULT_PG_VERSION, SUPPORTED_PG_VERSIONS, type FileKind, type Finding, type Severity } from '../engine/types';
-import { collectTargets } from './walk';
+import { collectTargets } from '../engine/targets';
 import { initEngine } from '../engine/init';
 import { displayPath, formatJson, formatSarif, formatText } from './format';
 

@@ -51,16 +51,27 @@ export function checkFile(file: string, text: string, kind: FileKind, opts: Chec
       const ctx: ConfContext = { analysis: analyzeConf(file, text, opts), pgVersion: opts.pgVersion };
       run(RULES.filter((r) => r.kind === 'conf'), ctx);
     } else if (kind === 'sql') {
-      const analysis = analyzeSql(file, text);
-      const history = historyOf(analysis, opts);
-      const ctx: SqlContext = { analysis, pgVersion: opts.pgVersion, history, model: buildModel(history) };
-      run(RULES.filter((r) => r.kind === 'sql'), ctx);
-      findings.push(...alterSystemFindings(analysis, opts));
+      // Every file of the history is checked, so one check publishes the whole history's findings.
+      const history = historyOf(analyzeSql(file, text), opts);
+      const model = buildModel(history);
+      for (const analysis of history) {
+        run(RULES.filter((r) => r.kind === 'sql'), { analysis, pgVersion: opts.pgVersion, history, model } satisfies SqlContext);
+        findings.push(...alterSystemFindings(analysis, opts));
+      }
     }
   } catch (e) {
     findings.push(internalError(file, `the ${kind} parser`, e));
   }
-  return sortFindings(findings);
+  return sortFindings(unique(findings));
+}
+
+/** History-wide rules see the same facts from every file of the history: keep one of each finding. */
+function unique(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = JSON.stringify([f.file, f.range, f.rule, f.message]);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
 }
 
 /**

@@ -22,6 +22,8 @@ import { FIX_ALL_KIND, SOURCE, fixAction, pathToUri, toDiagnostic, uriToPath, ty
 import { confCompletion, confHover, confSymbols } from './conf-features';
 import { isMainConf } from '../engine/conf';
 import { initEngine } from '../engine/init';
+import { collectTargets } from '../engine/targets';
+import { historyRoot } from '../engine/sql/history';
 import * as path from 'node:path';
 
 const LANGUAGE_KINDS: Record<string, FileKind> = { 'pg-hba': 'hba', 'pg-ident': 'ident', 'pg-conf': 'conf', sql: 'sql' };
@@ -47,8 +49,11 @@ export function startServer(connection: Connection): void {
 
   const log = (message: string) => connection.console.log(`[pg-hardening] ${message}`);
 
+  let workspaceFolders: string[] = [];
   connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
     await initEngine();
+    workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri).filter((u) => u.startsWith('file:'));
+    if (!workspaceFolders.length && params.rootUri?.startsWith('file:')) workspaceFolders = [params.rootUri];
     canPullConfiguration = Boolean(params.capabilities.workspace?.configuration);
     return {
       capabilities: {
@@ -65,7 +70,37 @@ export function startServer(connection: Connection): void {
   connection.onInitialized(() => {
     if (canPullConfiguration)
       void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
+    void scanMigrations().catch((e) => log(`migration scan failed: ${(e as Error).stack ?? e}`));
   });
+
+  /**
+   * Migration histories report findings into files nobody opened (the ENABLE three files before the
+   * missing FORCE): check each history of the workspace once at start, and again when its files change.
+   */
+  async function scanMigrations(only?: Set<string>) {
+    const folders = workspaceFolders.map(uriToPath);
+    if (!folders.length) return;
+    const byRoot = new Map<string, string>();
+    for (const t of collectTargets(folders.filter((f) => nodeFileSystem.readDir(f) instanceof Array))) {
+      if (t.kind !== 'sql') continue;
+      const root = historyRoot(t.file);
+      if (root && !byRoot.has(root) && (!only || only.has(root))) byRoot.set(root, t.file);
+    }
+    for (const file of byRoot.values()) await recheckHistory(file);
+  }
+
+  async function recheckHistory(file: string) {
+    const text = fs.readFile(file);
+    if (typeof text !== 'string') return;
+    const { postgresVersion } = await settingsFor(pathToUri(file));
+    setContribution(originOf(file), checkFile(file, text, 'sql', { pgVersion: postgresVersion, fs }));
+  }
+
+  /** Findings of a migration history come from checking any of its files: they share one origin. */
+  function originOf(file: string): string {
+    const root = file.endsWith('.sql') ? historyRoot(file) : undefined;
+    return root ? `history:${root}` : pathToUri(file);
+  }
 
   function settingsFor(uri: string): Promise<Settings> {
     if (!canPullConfiguration) return Promise.resolve({ postgresVersion: DEFAULT_PG_VERSION });
@@ -129,7 +164,7 @@ export function startServer(connection: Connection): void {
       log(`check failed for ${doc.uri}: ${(e as Error).stack ?? e}`);
       findings = [];
     }
-    setContribution(doc.uri, findings);
+    setContribution(originOf(uriToPath(doc.uri)), findings);
     if (kind === 'conf') refreshSiblingHba(doc, postgresVersion);
   }
 
@@ -176,9 +211,15 @@ export function startServer(connection: Connection): void {
     clearTimeout(pending.get(e.document.uri));
     pending.delete(e.document.uri);
     settingsCache.delete(e.document.uri);
-    setContribution(e.document.uri, []);
-    contributions.get(e.document.uri)?.delete(e.document.uri);
-    publish(e.document.uri);
+    const closedRoot = e.document.uri.endsWith('.sql') ? historyRoot(uriToPath(e.document.uri)) : undefined;
+    if (closedRoot) {
+      // The history stays published; recheck it from what is on disk now.
+      void recheckHistory(uriToPath(e.document.uri)).catch((err) => log(`migration check failed: ${(err as Error).stack ?? err}`));
+    } else {
+      setContribution(e.document.uri, []);
+      contributions.get(e.document.uri)?.delete(e.document.uri);
+      publish(e.document.uri);
+    }
     if (kindOf(e.document) === 'conf' && isMainConf(uriToPath(e.document.uri))) {
       const hbaUri = pathToUri(path.join(path.dirname(uriToPath(e.document.uri)), 'pg_hba.conf'));
       if (!documents.get(hbaUri)) setContribution(hbaUri, []);
@@ -203,7 +244,11 @@ export function startServer(connection: Connection): void {
     settingsCache.clear();
     revalidateAll();
   });
-  connection.onDidChangeWatchedFiles(() => revalidateAll());
+  connection.onDidChangeWatchedFiles((p) => {
+    revalidateAll();
+    const roots = new Set(p.changes.map((c) => historyRoot(uriToPath(c.uri))).filter((r): r is string => Boolean(r)));
+    if (roots.size) void scanMigrations(roots).catch((e) => log(`migration scan failed: ${(e as Error).stack ?? e}`));
+  });
 
   connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> => {
     try {

@@ -1,8 +1,8 @@
 // Finds the files to check under the paths given on the command line.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FileKind } from '../engine/types';
-import { kindOfFile } from '../engine/check';
+import type { FileKind } from './types';
+import { kindOfFile } from './check';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 
