@@ -11,8 +11,8 @@ export const sqlRlsNotForced: SqlRule = {
     why:
       'ENABLE ROW LEVEL SECURITY applies policies to everyone but the table owner (and superusers). Applications ' +
       'often connect as the role that owns their tables, so without FORCE the tenant policies never apply to them.',
-    bad: 'CREATE TABLE notes (id int, tenant_id int);\nALTER TABLE notes ENABLE ROW LEVEL SECURITY;\nCREATE POLICY tenant ON notes USING (tenant_id = current_setting(\'app.tenant_id\')::int);\n',
-    good: 'CREATE TABLE notes (id int, tenant_id int);\nALTER TABLE notes ENABLE ROW LEVEL SECURITY;\nALTER TABLE notes FORCE ROW LEVEL SECURITY;\nCREATE POLICY tenant ON notes USING (tenant_id = current_setting(\'app.tenant_id\')::int);\n',
+    bad: 'CREATE TABLE notes (id int, tenant_id int);\nALTER TABLE notes ENABLE ROW LEVEL SECURITY;\nCREATE POLICY tenant ON notes USING (tenant_id = current_setting(\'app.tenant_id\', true)::int);\n',
+    good: 'CREATE TABLE notes (id int, tenant_id int);\nALTER TABLE notes ENABLE ROW LEVEL SECURITY;\nALTER TABLE notes FORCE ROW LEVEL SECURITY;\nCREATE POLICY tenant ON notes USING (tenant_id = current_setting(\'app.tenant_id\', true)::int);\n',
     fixNotes: 'With FORCE the owner obeys the policies too: jobs that run as the owner and need every row must set the tenant or use a role with BYPASSRLS.',
     references: [{ title: 'PostgreSQL: Row Security Policies', url: RLS_DOCS }],
   },
