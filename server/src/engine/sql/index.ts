@@ -1,6 +1,6 @@
 import type { ParseResult } from 'libpg-query';
 import type { Position } from '../types';
-import { parseSql } from './parser';
+import { parseSql, scanSql } from './parser';
 import { splitStatements, type SqlStatement } from './split';
 
 export interface ParsedStatement extends SqlStatement {
@@ -31,8 +31,12 @@ export function analyzeSql(file: string, text: string): SqlAnalysis {
   };
   const statements = splitStatements(text).statements.map((s): ParsedStatement => {
     const r = parseSql(s.text);
+    const junk = r.ok ? trailingJunkAfterParameter(s.text) : undefined;
+    if (junk) return { ...s, error: { message: junk.message, position: positionAt(s.start + junk.offset) } };
     if (r.ok) return { ...s, ast: r.result };
-    return { ...s, error: { message: r.message, position: positionAt(s.start + utf16Offset(s.text, r.cursor)) } };
+    // Errors PostgreSQL gives no position (invalid bytes from an E'' escape) point at the statement itself.
+    const offset = r.cursor > 0 ? utf16Offset(s.text, r.cursor) : leadingTrivia(s.text);
+    return { ...s, error: { message: r.message, position: positionAt(s.start + offset) } };
   });
   return { file, text, statements, positionAt };
 }
@@ -59,3 +63,27 @@ export function utf16OfByte(text: string, byte: number): number {
   return i;
 }
 
+
+/** Length of the blanks and comments a statement starts with. */
+function leadingTrivia(text: string): number {
+  const m = /^(?:\s+|--[^\n]*|\/\*[\s\S]*?\*\/)*/.exec(text);
+  return m ? m[0].length : 0;
+}
+
+/**
+ * PostgreSQL's scanner rejects a parameter glued to a name ($1abc); the libpg-query build reads it
+ * as `$1 AS abc`. Checked only where the text has the shape.
+ */
+function trailingJunkAfterParameter(text: string): { message: string; offset: number } | undefined {
+  if (!/\$\d+[A-Za-z_\u0080-\uffff]/.test(text)) return undefined;
+  const tokens = scanSql(text);
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const t = tokens[i];
+    const next = tokens[i + 1];
+    if (t.tokenName === 'PARAM' && next.start === t.end && /^[A-Za-z_\u0080-\uffff]/.test(next.text)) {
+      const junk = `${t.text}${/^[A-Za-z_0-9\u0080-\uffff]*/.exec(next.text)![0]}`;
+      return { message: `trailing junk after parameter at or near "${junk}"`, offset: utf16OfByte(text, t.start) };
+    }
+  }
+  return undefined;
+}

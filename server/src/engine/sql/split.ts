@@ -4,10 +4,10 @@
 // prepared text is an offset in the file.
 
 export interface SqlStatement {
-  /** UTF-16 offsets of the statement in the file, without the terminating semicolon. */
+  /** UTF-16 offsets of the statement in the file; `end` is where its semicolon is (or the end of the file). */
   start: number;
   end: number;
-  /** The statement as the parser gets it (meta-commands and variables neutralized). */
+  /** The statement as the parser gets it, with its semicolon as psql sends it (meta-commands and variables neutralized). */
   text: string;
 }
 
@@ -32,7 +32,7 @@ export function splitStatements(text: string): SplitResult {
     for (let k = from; k < to; k++) if (out[k] !== '\n' && out[k] !== '\r') out[k] = ' ';
   };
   const finish = (end: number) => {
-    const body = out.slice(stmtStart, end).join('');
+    const body = out.slice(stmtStart, text[end] === ';' ? end + 1 : end).join('');
     if (/\S/.test(stripComments(body))) statements.push({ start: stmtStart, end, text: body });
     stmtStart = end + 1;
     depth = 0;
@@ -74,8 +74,11 @@ export function splitStatements(text: string): SplitResult {
       } else i++;
     } else if (c === '\\') {
       // psql meta-command: to the end of the line (\\ would end it early; migrations do not use that).
+      // \g and its kin send the query typed so far, as a semicolon would.
       const end = text.indexOf('\n', i);
+      const sends = /^\\(g|gx|gset|gexec|gdesc|watch|crosstabview)\b/.test(text.slice(i, i + 16));
       blank(i, end < 0 ? text.length : end);
+      if (sends) finish(i);
       i = end < 0 ? text.length : end;
     } else if (c === ':' && next !== ':' && text[i - 1] !== ':') {
       // psql variables: :name, :'name', :"name" become a same-length identifier or literal.
