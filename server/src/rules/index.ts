@@ -30,10 +30,23 @@ import { hbaScramNeedsScramPasswords } from './hba-scram-needs-scram-passwords';
 import { hbaSyntax } from './hba-syntax';
 import { hbaTrust } from './hba-trust';
 import { hbaUnreachable } from './hba-unreachable';
+import { sqlBypassrlsRole } from './sql-bypassrls-role';
+import { sqlCopyProgram } from './sql-copy-program';
+import { sqlDangerousRoleGrant } from './sql-dangerous-role-grant';
+import { sqlGrantAll } from './sql-grant-all';
+import { sqlGrantPublic } from './sql-grant-public';
+import { sqlMd5Password } from './sql-md5-password';
+import { sqlPermissivePolicy } from './sql-permissive-policy';
+import { sqlPlaintextPassword } from './sql-plaintext-password';
+import { sqlPolicyMissingWithCheck } from './sql-policy-missing-with-check';
 import { sqlPolicyWithoutRls } from './sql-policy-without-rls';
+import { sqlRlsDisabled } from './sql-rls-disabled';
 import { sqlRlsNoPolicy } from './sql-rls-no-policy';
 import { sqlRlsNotForced } from './sql-rls-not-forced';
 import { sqlSecurityDefinerPublicExecute } from './sql-security-definer-public-execute';
+import { sqlSecurityDefinerSearchPath } from './sql-security-definer-search-path';
+import { sqlSessionSet } from './sql-session-set';
+import { sqlSuperuserRole } from './sql-superuser-role';
 import { sqlTenantTableWithoutRls } from './sql-tenant-table-without-rls';
 import { sqlViewBypassesRls } from './sql-view-bypasses-rls';
 import { sqlSyntax } from './sql-syntax';
@@ -68,10 +81,23 @@ export const RULES: readonly Rule[] = [
   hbaSyntax,
   hbaTrust,
   hbaUnreachable,
+  sqlBypassrlsRole,
+  sqlCopyProgram,
+  sqlDangerousRoleGrant,
+  sqlGrantAll,
+  sqlGrantPublic,
+  sqlMd5Password,
+  sqlPermissivePolicy,
+  sqlPlaintextPassword,
+  sqlPolicyMissingWithCheck,
   sqlPolicyWithoutRls,
+  sqlRlsDisabled,
   sqlRlsNoPolicy,
   sqlRlsNotForced,
   sqlSecurityDefinerPublicExecute,
+  sqlSecurityDefinerSearchPath,
+  sqlSessionSet,
+  sqlSuperuserRole,
   sqlSyntax,
   sqlTenantTableWithoutRls,
   sqlViewBypassesRls,

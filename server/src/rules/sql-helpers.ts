@@ -93,3 +93,220 @@ export function wordRange(a: SqlAnalysis, stmt: ParsedStatement, word: string, l
 
 export const RLS_DOCS = 'https://www.postgresql.org/docs/current/ddl-rowsecurity.html';
 export const POLICY_DOCS = 'https://www.postgresql.org/docs/current/sql-createpolicy.html';
+
+// ---------------------------------------------------------------------------------------------
+// Added with the role, grant, policy and function rules.
+
+/** A statement of a migration history: its file, and its place in the order the history runs. */
+export interface HistoryNode extends StatementNode {
+  analysis: SqlAnalysis;
+  /** Position in the whole history (later statements have larger numbers). */
+  index: number;
+}
+
+const historyCache = new WeakMap<SqlAnalysis[], HistoryNode[]>();
+/** Every statement of the history that parsed, in the order they run. */
+export function historyNodes(history: SqlAnalysis[]): HistoryNode[] {
+  let out = historyCache.get(history);
+  if (!out) {
+    out = history.flatMap((analysis) => statementNodes(analysis).map((s) => ({ ...s, analysis, index: 0 })));
+    out.forEach((n, i) => (n.index = i));
+    historyCache.set(history, out);
+  }
+  return out;
+}
+
+/** Tokens without comments and without the statement's terminating semicolon. */
+export function codeTokens(stmt: ParsedStatement): ScanToken[] {
+  const code = tokens(stmt).filter((t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT');
+  return code[code.length - 1]?.text === ';' ? code.slice(0, -1) : code;
+}
+
+/** A string constant token: '…', E'…', $tag$…$tag$, U&'…'. */
+export const isStringToken = (t: ScanToken) => t.tokenName === 'SCONST' || /^[Uu]&'/.test(t.text);
+
+/** The first string constant at or after `location` (a DefElem's keyword, say). */
+export function stringTokenAfter(stmt: ParsedStatement, location: number): ScanToken | undefined {
+  return codeTokens(stmt).find((t) => t.start >= location && isStringToken(t));
+}
+
+/** True when the literal at statement byte `byte` stood for a psql variable (:'name') in the file: its value is not in the file. */
+export function isPsqlVariable(a: SqlAnalysis, stmt: ParsedStatement, byte: number): boolean {
+  const i = utf16OfByte(stmt.text, byte);
+  return i > 0 && stmt.text[i - 1] === ' ' && a.text[stmt.start + i - 1] === ':';
+}
+
+/** UTF-16 offset in the file of statement byte `byte`. */
+export const fileOffset = (stmt: ParsedStatement, byte: number) => stmt.start + utf16OfByte(stmt.text, byte);
+
+/** The file's own text of statement bytes [start, end): as written, psql variables included. */
+export function sourceText(a: SqlAnalysis, stmt: ParsedStatement, start: number, end: number): string {
+  return a.text.slice(fileOffset(stmt, start), fileOffset(stmt, end));
+}
+
+/** Replaces statement bytes [start, end) with `newText`. */
+export function replaceBytes(a: SqlAnalysis, stmt: ParsedStatement, start: number, end: number, newText: string): TextEdit {
+  return { file: a.file, range: byteRange(a, stmt, start, end), newText };
+}
+
+/** Removes the whole statement, its semicolon included. */
+export function deleteStatement(a: SqlAnalysis, stmt: ParsedStatement): TextEdit {
+  const code = codeTokens(stmt);
+  const start = code.length ? fileOffset(stmt, code[0].start) : stmt.start;
+  const end = a.text[stmt.end] === ';' ? stmt.end + 1 : stmt.end;
+  return { file: a.file, range: { start: a.positionAt(start), end: a.positionAt(end) }, newText: '' };
+}
+
+/**
+ * Removes item `i` of a comma-separated list of one-token items (role names), with the comma that
+ * joins it to its neighbour. Undefined when the list has one item (remove the clause instead).
+ */
+export function removeListItem(a: SqlAnalysis, stmt: ParsedStatement, items: ScanToken[], i: number): TextEdit | undefined {
+  if (items.length < 2) return undefined;
+  return i < items.length - 1
+    ? replaceBytes(a, stmt, items[i].start, items[i + 1].start, '')
+    : replaceBytes(a, stmt, items[i - 1].end, items[i].end, '');
+}
+
+/** A clause `WORDS ( … )` at parenthesis depth 0: its first keyword, and the parentheses around its expression. */
+export interface ParenClause {
+  keyword: ScanToken;
+  open: ScanToken;
+  close: ScanToken;
+}
+
+/** Finds `words` (e.g. ['WITH', 'CHECK']) at depth 0 followed by a parenthesized expression. */
+export function parenClause(stmt: ParsedStatement, words: string[]): ParenClause | undefined {
+  const code = codeTokens(stmt);
+  let depth = 0;
+  for (let i = 0; i < code.length; i++) {
+    const t = code[i];
+    if (t.text === '(') depth++;
+    else if (t.text === ')') depth--;
+    if (depth !== 0 || !words.every((w, k) => code[i + k]?.text.toUpperCase() === w)) continue;
+    const open = code[i + words.length];
+    if (open?.text !== '(') continue;
+    let d = 0;
+    for (let j = i + words.length; j < code.length; j++) {
+      if (code[j].text === '(') d++;
+      else if (code[j].text === ')' && --d === 0) return { keyword: t, open, close: code[j] };
+    }
+    return undefined;
+  }
+  return undefined;
+}
+
+/** The tokens of a call's arguments (`name(a, b, c)` from the token at `location`), one array per argument. */
+export function callArguments(code: ScanToken[], location: number): ScanToken[][] | undefined {
+  const i = code.findIndex((t) => t.start >= location && t.text === '(');
+  if (i < 0) return undefined;
+  const args: ScanToken[][] = [[]];
+  let depth = 0;
+  for (let j = i; j < code.length; j++) {
+    const t = code[j];
+    if (t.text === '(' || t.text === '[') {
+      if (depth++ === 0) continue;
+    } else if (t.text === ')' || t.text === ']') {
+      if (--depth === 0) return args[0].length ? args : [];
+    } else if (t.text === ',' && depth === 1) {
+      args.push([]);
+      continue;
+    }
+    args[args.length - 1].push(t);
+  }
+  return undefined;
+}
+
+/** The name a RoleSpec stands for: its name, PUBLIC, CURRENT_USER… */
+export function roleName(spec: Node): string {
+  const r = spec?.RoleSpec ?? spec;
+  switch (r?.roletype) {
+    case 'ROLESPEC_PUBLIC':
+      return 'PUBLIC';
+    case 'ROLESPEC_CURRENT_USER':
+      return 'CURRENT_USER';
+    case 'ROLESPEC_SESSION_USER':
+      return 'SESSION_USER';
+    case 'ROLESPEC_CURRENT_ROLE':
+      return 'CURRENT_ROLE';
+    default:
+      return r?.rolename ?? '?';
+  }
+}
+
+/** The replayed state of one policy of the history. */
+export interface PolicyState {
+  /** schema.table, unqualified names in public. */
+  table: string;
+  name: string;
+  /** all, select, insert, update or delete. */
+  command: string;
+  created: HistoryNode;
+  /** The statement whose USING expression is in force, when there is one. */
+  using?: HistoryNode;
+  /** The statement whose WITH CHECK expression is in force, when there is one. */
+  check?: HistoryNode;
+}
+
+const policyCache = new WeakMap<SqlAnalysis[], PolicyState[]>();
+/**
+ * Every policy the history creates and does not drop, with the statements whose USING and WITH CHECK
+ * are in force at its end: ALTER POLICY replaces only the clauses it names; renames of the policy
+ * and its table, and DROP TABLE, are followed.
+ */
+export function replayPolicies(history: SqlAnalysis[]): PolicyState[] {
+  const cached = policyCache.get(history);
+  if (cached) return cached;
+  const policies = new Map<string, PolicyState>();
+  const key = (table: string, name: string) => `${table}\u0000${name}`;
+  for (const n of historyNodes(history)) {
+    const { type, node } = n;
+    if (type === 'CreatePolicyStmt') {
+      const table = qualifiedName(node.table);
+      policies.set(key(table, node.policy_name), {
+        table,
+        name: node.policy_name,
+        command: node.cmd_name ?? 'all',
+        created: n,
+        using: node.qual ? n : undefined,
+        check: node.with_check ? n : undefined,
+      });
+    } else if (type === 'AlterPolicyStmt') {
+      const p = policies.get(key(qualifiedName(node.table), node.policy_name));
+      if (!p) continue;
+      if (node.qual) p.using = n;
+      if (node.with_check) p.check = n;
+    } else if (type === 'RenameStmt' && node.renameType === 'OBJECT_POLICY') {
+      const table = qualifiedName(node.relation);
+      const p = policies.get(key(table, node.subname));
+      if (!p) continue;
+      policies.delete(key(table, node.subname));
+      p.name = node.newname;
+      policies.set(key(table, p.name), p);
+    } else if (type === 'RenameStmt' && node.renameType === 'OBJECT_TABLE') {
+      const from = qualifiedName(node.relation);
+      const to = `${from.split('.')[0]}.${node.newname}`;
+      for (const [k, p] of [...policies]) {
+        if (p.table !== from) continue;
+        policies.delete(k);
+        p.table = to;
+        policies.set(key(to, p.name), p);
+      }
+    } else if (type === 'DropStmt' && (node.removeType === 'OBJECT_POLICY' || node.removeType === 'OBJECT_TABLE')) {
+      for (const obj of node.objects ?? []) {
+        const parts: string[] = (obj.List?.items ?? []).map((x: Node) => x?.String?.sval);
+        if (node.removeType === 'OBJECT_POLICY') {
+          const name = parts.pop()!;
+          const table = parts.length > 1 ? parts.join('.') : `public.${parts[0]}`;
+          policies.delete(key(table, name));
+        } else {
+          const table = parts.length > 1 ? parts.join('.') : `public.${parts[0]}`;
+          for (const [k, p] of [...policies]) if (p.table === table) policies.delete(k);
+        }
+      }
+    }
+  }
+  const out = [...policies.values()];
+  policyCache.set(history, out);
+  return out;
+}

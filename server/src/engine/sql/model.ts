@@ -154,7 +154,7 @@ export function buildModel(history: SqlAnalysis[]): SchemaModel {
             break;
           }
           case 'AlterDefaultPrivilegesStmt': {
-            const a = node.action?.GrantStmt;
+            const a = node.action?.GrantStmt ?? node.action;
             if (a && !a.is_grant && (a.objtype === 'OBJECT_FUNCTION' || a.objtype === 'OBJECT_ROUTINE'))
               revokeFunctionsByDefault = (a.grantees ?? []).some((g: Node) => g.RoleSpec?.roletype === 'ROLESPEC_PUBLIC');
             break;

@@ -1,0 +1,202 @@
+import type { SqlRule } from './rule';
+import { byteRange, codeTokens, historyNodes, quoteIdent, replaceBytes, type HistoryNode, type Node } from './sql-helpers';
+import type { Fix } from '../engine/types';
+
+const SECURITY_DOCS = 'https://www.postgresql.org/docs/current/sql-createfunction.html#SQL-CREATEFUNCTION-SECURITY';
+const SAFE_PATH = 'pg_catalog, pg_temp';
+/** Schemas other roles can usually create objects in: public (everyone, before PostgreSQL 15 and in upgraded databases) and each user's own. */
+const WRITABLE = new Set(['public', '$user']);
+
+interface FunctionState {
+  /** schema.name, unqualified names in public. */
+  name: string;
+  /** Input argument types, normalized as the parser spells them (int4, varchar…); undefined when unknown. */
+  args?: string;
+  /** The statement and option that made it SECURITY DEFINER. */
+  definer?: { n: HistoryNode; option: Node };
+  /** The statement and option whose SET search_path is in force. */
+  path?: { n: HistoryNode; option: Node };
+  /** The last statement that removed its search_path (RESET, SET … TO DEFAULT). */
+  pathRemoved?: HistoryNode;
+}
+
+const functionName = (names: Node[]) => {
+  const parts: string[] = (names ?? []).map((x: Node) => x.String?.sval);
+  return parts.length > 1 ? parts.join('.') : `public.${parts[0]}`;
+};
+
+/** A type as the parser gives it (int and integer are both pg_catalog.int4), without pg_catalog. */
+const typeKey = (t: Node) =>
+  (t?.names ?? []).map((x: Node) => x.String?.sval).filter((x: string) => x !== 'pg_catalog').join('.') + '[]'.repeat(t?.arrayBounds?.length ?? 0);
+
+/** CREATE FUNCTION's input argument types (OUT and TABLE columns are not part of the signature). */
+const createArgs = (params: Node[]) =>
+  (params ?? [])
+    .map((p: Node) => p.FunctionParameter)
+    .filter((p: Node) => p?.mode !== 'FUNC_PARAM_OUT' && p?.mode !== 'FUNC_PARAM_TABLE')
+    .map((p: Node) => typeKey(p.argType))
+    .join(',');
+
+/** ALTER/DROP/RENAME's argument types, undefined when the statement names the function without them. */
+const objectArgs = (o: Node) => (o?.args_unspecified ? undefined : (o?.objargs ?? []).map((t: Node) => typeKey(t.TypeName ?? t)).join(','));
+
+/** SECURITY DEFINER functions and procedures at the end of the history, with their search_path (ALTER FUNCTION, RENAME, DROP followed; overloads apart). */
+function replayFunctions(history: Parameters<typeof historyNodes>[0]): FunctionState[] {
+  let functions: FunctionState[] = [];
+  /** The functions an ALTER/DROP/RENAME names: the overload with these arguments, or every overload when none are given. */
+  const named = (o: Node) => {
+    const name = functionName(o?.objname);
+    const args = objectArgs(o);
+    const same = functions.filter((f) => f.name === name);
+    return args === undefined ? same : same.filter((f) => f.args === args || f.args === undefined);
+  };
+  const apply = (f: FunctionState, n: HistoryNode, options: Node[]) => {
+    for (const o of options ?? []) {
+      const d = o.DefElem;
+      if (d?.defname === 'security') f.definer = d.arg?.Boolean?.boolval ? { n, option: d } : undefined;
+      if (d?.defname !== 'set') continue;
+      const set = d.arg?.VariableSetStmt;
+      if (set?.kind === 'VAR_RESET_ALL' || (set?.name === 'search_path' && (set.kind === 'VAR_RESET' || set.kind === 'VAR_SET_DEFAULT'))) {
+        f.path = undefined;
+        f.pathRemoved = n;
+      } else if (set?.name === 'search_path') f.path = { n, option: d };
+    }
+  };
+  for (const n of historyNodes(history)) {
+    const { type, node } = n;
+    if (type === 'CreateFunctionStmt') {
+      // CREATE OR REPLACE replaces every attribute, the configuration included.
+      const f: FunctionState = { name: functionName(node.funcname), args: createArgs(node.parameters) };
+      functions = functions.filter((g) => g.name !== f.name || g.args !== f.args);
+      apply(f, n, node.options);
+      functions.push(f);
+    } else if (type === 'AlterFunctionStmt') {
+      let targets = named(node.func);
+      if (!targets.length) {
+        // Created outside the history: nothing known about it but what this statement says.
+        const f: FunctionState = { name: functionName(node.func?.objname), args: objectArgs(node.func) };
+        functions.push(f);
+        targets = [f];
+      }
+      for (const f of targets) apply(f, n, node.actions);
+    } else if (type === 'RenameStmt' && ['OBJECT_FUNCTION', 'OBJECT_PROCEDURE', 'OBJECT_ROUTINE'].includes(node.renameType)) {
+      for (const f of named(node.object?.ObjectWithArgs)) f.name = `${f.name.split('.').slice(0, -1).join('.')}.${node.newname}`;
+    } else if (type === 'DropStmt' && ['OBJECT_FUNCTION', 'OBJECT_PROCEDURE', 'OBJECT_ROUTINE'].includes(node.removeType)) {
+      for (const o of node.objects ?? []) {
+        const gone = new Set(named(o.ObjectWithArgs));
+        functions = functions.filter((f) => !gone.has(f));
+      }
+    }
+  }
+  return functions.filter((f) => f.definer);
+}
+
+/** What is wrong with a SET search_path, and the path to use instead; undefined when it is safe. */
+function judgePath(set: Node): { problem: string; replacement: string[] } | undefined {
+  if (set.kind === 'VAR_SET_CURRENT')
+    return { problem: 'is copied FROM CURRENT, the path of the session that ran this statement (by default "$user", public)', replacement: SAFE_PATH.split(', ') };
+  const items: string[] = (set.args ?? []).map((a: Node) => String(a.A_Const?.sval?.sval ?? a.A_Const?.ival?.ival ?? ''));
+  const keep = items.flatMap((s) => s.split(',').map((x) => x.trim())).filter((s) => s && !WRITABLE.has(s) && s !== 'pg_temp' && !/^pg_temp_\d+$/.test(s));
+  const replacement = [...(keep.length ? keep : ['pg_catalog']), 'pg_temp'];
+  const list = items.find((s) => s.includes(','));
+  if (list !== undefined) return { problem: `is the single schema "${list}" (quotes make the list one name), so pg_temp is not listed and is searched first`, replacement };
+  const writable = items.filter((s) => WRITABLE.has(s));
+  if (writable.length)
+    return { problem: `lists ${writable.map((s) => `"${s}"`).join(' and ')}, where other roles can create objects that take the place of the ones the function means`, replacement };
+  const last = items[items.length - 1];
+  if (last !== 'pg_temp' && !/^pg_temp_\d+$/.test(last ?? '')) {
+    const listed = items.some((s) => s === 'pg_temp');
+    return {
+      problem: listed
+        ? "does not end with pg_temp, so the caller's temporary schema is searched before the schemas after it"
+        : "does not list pg_temp, so the caller's temporary schema is searched first for tables, views and types",
+      replacement,
+    };
+  }
+  return undefined;
+}
+
+export const sqlSecurityDefinerSearchPath: SqlRule = {
+  id: 'sql-security-definer-search-path',
+  kind: 'sql',
+  severity: 'error',
+  fix: 'manual',
+  docs: {
+    summary:
+      'A SECURITY DEFINER function or procedure without SET search_path, or whose search_path lists public or "$user", does not end with pg_temp, or comes FROM CURRENT.',
+    why:
+      'A SECURITY DEFINER function runs with its owner\'s privileges but resolves unqualified names (tables, ' +
+      'functions, operators, types) through the search_path, which the caller controls unless the function sets its ' +
+      'own. A caller who creates a better-matching function or operator in a schema on that path (public, their own ' +
+      'schema) or a temporary table, which pg_temp offers first unless it is listed last, gets their code run as the ' +
+      'owner. PostgreSQL\'s advice: SET search_path to trusted schemas, ending with pg_temp. We cannot know who may ' +
+      'create objects in a schema: public and "$user" are taken as writable by others, every other named schema as ' +
+      'trusted.',
+    bad: 'CREATE FUNCTION purge_tenant(t bigint) RETURNS void LANGUAGE sql SECURITY DEFINER\n  AS $$ DELETE FROM app.notes WHERE tenant_id = t $$;\nREVOKE EXECUTE ON FUNCTION purge_tenant(bigint) FROM PUBLIC;\n',
+    good: 'CREATE FUNCTION purge_tenant(t bigint) RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp\n  AS $$ DELETE FROM app.notes WHERE tenant_id = t $$;\nREVOKE EXECUTE ON FUNCTION purge_tenant(bigint) FROM PUBLIC;\n',
+    fixNotes:
+      'With search_path = pg_catalog, pg_temp (or the trusted schemas the function already listed, then pg_temp), every ' +
+      'name the body leaves unqualified and that lived in public or another dropped schema must be schema-qualified ' +
+      '(public.accounts, public.my_func()), or the function fails with "relation does not exist". The history is ' +
+      'replayed: a later ALTER FUNCTION … SET search_path fixes a function created without one, and CREATE OR REPLACE ' +
+      'starts over. ALTER FUNCTION … SECURITY DEFINER on a function the history does not create is judged by that ' +
+      'history alone.',
+    references: [
+      { title: 'PostgreSQL: Writing SECURITY DEFINER Functions Safely', url: SECURITY_DOCS },
+      { title: 'PostgreSQL: Schemas and the search path (pg_temp)', url: 'https://www.postgresql.org/docs/current/ddl-schemas.html#DDL-SCHEMAS-PATH' },
+      { title: 'PostgreSQL: search_path', url: 'https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-SEARCH-PATH' },
+    ],
+  },
+  check(ctx, report) {
+    for (const f of replayFunctions(ctx.history)) {
+      const short = f.name.startsWith('public.') ? f.name.slice(7) : f.name;
+      if (!f.path) {
+        const { n, option } = f.definer!;
+        if (n.analysis !== ctx.analysis) continue;
+        const code = codeTokens(n.stmt);
+        const first = code.find((t) => t.start >= option.location);
+        const definer = code.find((t) => t.start >= option.location && t.text.toUpperCase() === 'DEFINER');
+        if (!first || !definer) continue;
+        // A later RESET search_path would undo an edit here: then say what to do without editing.
+        const resetLater = f.pathRemoved && f.pathRemoved.index > n.index;
+        const fix: Fix = {
+          title: `Add SET search_path = ${SAFE_PATH} (unqualified names in the body must then be schema-qualified, e.g. public.accounts)`,
+          safety: 'manual',
+          edits: resetLater ? [] : [replaceBytes(n.analysis, n.stmt, definer.end, definer.end, ` SET search_path = ${SAFE_PATH}`)],
+        };
+        report({
+          file: ctx.analysis.file,
+          range: byteRange(n.analysis, n.stmt, first.start, definer.end),
+          message:
+            `${short} runs with its owner's privileges but has no SET search_path, so it resolves unqualified names through the caller's search_path: a caller can put their own function, operator or table first and have it run as the owner. ` +
+            `Add SET search_path = ${SAFE_PATH}.`,
+          fixes: [fix],
+        });
+        continue;
+      }
+      const { n, option } = f.path;
+      if (n.analysis !== ctx.analysis) continue;
+      const verdict = judgePath(option.arg.VariableSetStmt);
+      if (!verdict) continue;
+      const code = codeTokens(n.stmt);
+      const start = code.find((t) => t.start >= option.location && t.text.toLowerCase() === 'search_path');
+      // The option ends before the next function option keyword; its last token is the last value (or CURRENT).
+      const args = option.arg.VariableSetStmt.args ?? [];
+      const lastArg = args.length ? code.find((t) => t.start >= args[args.length - 1].A_Const?.location) : code.find((t) => start && t.start > start.start && t.text.toUpperCase() === 'CURRENT');
+      if (!start || !lastArg) continue;
+      const replacement = verdict.replacement.map(quoteIdent).join(', ');
+      report({
+        file: ctx.analysis.file,
+        range: byteRange(n.analysis, n.stmt, start.start, lastArg.end),
+        message: `${short} runs with its owner's privileges and its search_path ${verdict.problem}: a caller can have their own code run as the owner. Use SET search_path = ${replacement}.`,
+        fixes: [
+          {
+            title: `Set search_path = ${replacement} (names the body found in the schemas dropped from the path must then be schema-qualified)`,
+            safety: 'manual',
+            edits: [replaceBytes(n.analysis, n.stmt, start.start, lastArg.end, `search_path = ${replacement}`)],
+          },
+        ],
+      });
+    }
+  },
+};
