@@ -22,9 +22,9 @@
 //   cases/include-crlf/, cases/include-bom/, cases/include-no-final-newline/
 //                                     included files with CRLF line ends / a BOM / no final newline
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateOrCheck, staleFiles } from '../support/generated-files';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -373,30 +373,11 @@ export function generateAll(): Record<string, Buffer> {
 
 /** Paths (relative to test/conf-differential) whose content on disk differs from generateAll(). */
 export function staleGeneratedFiles(): string[] {
-  const stale: string[] = [];
-  for (const [rel, content] of Object.entries(generateAll())) {
-    const abs = path.join(HERE, rel);
-    if (!fs.existsSync(abs) || !fs.readFileSync(abs).equals(content)) stale.push(rel);
-  }
-  return stale;
+  return staleFiles(HERE, generateAll());
 }
 
 function main(): void {
-  if (process.argv.includes('--check')) {
-    const stale = staleGeneratedFiles();
-    if (stale.length) {
-      console.error(`out of date (run node --import tsx test/conf-differential/generate.ts):\n  ${stale.join('\n  ')}`);
-      process.exit(1);
-    }
-    console.log('generated corpus files are up to date');
-    return;
-  }
-  for (const [rel, content] of Object.entries(generateAll())) {
-    const abs = path.join(HERE, rel);
-    fs.mkdirSync(path.dirname(abs), { recursive: true });
-    fs.writeFileSync(abs, content);
-    console.log(`wrote ${rel} (${content.length} bytes)`);
-  }
+  generateOrCheck(HERE, generateAll, 'node --import tsx test/conf-differential/generate.ts');
 }
 
 const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
