@@ -403,6 +403,19 @@ function truncateIdentifier(s: string): string {
   return new TextDecoder().decode(bytes.slice(0, 63));
 }
 
+/** A double-quoted name starting at `start` ("" is a literal quote): its text and the index after it. */
+function readQuoted(s: string, start: number): { name: string; end: number } | undefined {
+  let name = '';
+  for (let j = start + 1; ; ) {
+    const q = s.indexOf('"', j);
+    if (q < 0) return undefined;
+    name += s.slice(j, q);
+    if (s[q + 1] !== '"') return { name, end: q + 1 };
+    name += '"';
+    j = q + 2;
+  }
+}
+
 type ListMode = 'identifier' | 'guc' | 'directories';
 
 function splitList(raw: string, mode: ListMode, v: number, separator = ','): string[] | undefined {
@@ -415,20 +428,10 @@ function splitList(raw: string, mode: ListMode, v: number, separator = ','): str
     let name: string;
     if (raw[i] === '"') {
       // Quoted name: "" is a literal quote; no downcasing.
-      let j = i + 1;
-      name = '';
-      for (;;) {
-        const q = raw.indexOf('"', j);
-        if (q < 0) return undefined;
-        name += raw.slice(j, q);
-        if (raw[q + 1] === '"') {
-          name += '"';
-          j = q + 2;
-          continue;
-        }
-        i = q + 1;
-        break;
-      }
+      const quoted = readQuoted(raw, i);
+      if (!quoted) return undefined;
+      name = quoted.name;
+      i = quoted.end;
       if (mode === 'identifier') name = truncateIdentifier(name);
     } else if (mode === 'directories') {
       // Extends to the separator; trailing whitespace is not part of the name.
@@ -618,23 +621,12 @@ function syncrepTokens(s: string): SyncTok[] {
       continue;
     }
     if (c === '"') {
-      let j = i + 1;
-      let name = '';
-      for (;;) {
-        const q = s.indexOf('"', j);
-        if (q < 0) {
-          tokens.push({ kind: 'JUNK', text: '', error: 'unterminated quoted identifier at end of input' });
-          return tokens;
-        }
-        name += s.slice(j, q);
-        if (s[q + 1] === '"') {
-          name += '"';
-          j = q + 2;
-          continue;
-        }
-        i = q + 1;
-        break;
+      const quoted = readQuoted(s, i);
+      if (!quoted) {
+        tokens.push({ kind: 'JUNK', text: '', error: 'unterminated quoted identifier at end of input' });
+        return tokens;
       }
+      i = quoted.end;
       tokens.push({ kind: 'NAME', text: '"' });
       continue;
     }

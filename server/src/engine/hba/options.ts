@@ -3,6 +3,7 @@
 import { effectiveMethod, type AuthOption, type HbaError, type HbaRecord, type Method } from './record';
 import type { Token } from './tokenize';
 import { GAI_NONAME_TEXT, parseNumericHost } from './address';
+import { splitGucList } from '../conf/values';
 
 /** Options valid for only some methods, with the method list PostgreSQL names in its message. */
 function methodRestriction(name: string, pgVersion: number): { methods: Method[]; text: string } | undefined {
@@ -123,7 +124,7 @@ function checkValue(
     case 'ldapurl':
       return ldapUrlProblem(value);
     case 'radiusservers': {
-      const servers = splitGucList(value);
+      const servers = splitGucList(value, pgVersion);
       if (!servers) return `could not parse RADIUS server list "${value}"`;
       for (const s of servers) {
         // Whether a host name resolves needs DNS, which a static check cannot ask; a name no
@@ -136,19 +137,19 @@ function checkValue(
     }
     case 'radiusports': {
       // An unparsable port list is not reported as such: its one element fails as a port number.
-      const ports = splitGucList(value) ?? [value];
+      const ports = splitGucList(value, pgVersion) ?? [value];
       for (const p of ports) if (atoi(p) === 0) return `invalid RADIUS port number: "${value}"`;
       lists.radiusports = ports;
       return undefined;
     }
     case 'radiussecrets': {
-      const secrets = splitGucList(value);
+      const secrets = splitGucList(value, pgVersion);
       if (!secrets) return `could not parse RADIUS secret list "${value}"`;
       lists.radiussecrets = secrets;
       return undefined;
     }
     case 'radiusidentifiers': {
-      const ids = splitGucList(value);
+      const ids = splitGucList(value, pgVersion);
       if (!ids) return `could not parse RADIUS identifiers list "${value}"`;
       lists.radiusidentifiers = ids;
       return undefined;
@@ -229,43 +230,4 @@ function ldapUrlProblem(url: string): string | undefined {
   const scheme = m[1].toLowerCase();
   if (scheme !== 'ldap' && scheme !== 'ldaps') return `unsupported LDAP URL scheme: ${m[1]}`;
   return undefined;
-}
-
-/** SplitGUCList: comma-separated, optionally double-quoted elements; undefined on a syntax error. */
-export function splitGucList(raw: string): string[] | undefined {
-  const isSpace = (c: string | undefined) => c !== undefined && ' \t\n\r\f\v'.includes(c);
-  const out: string[] = [];
-  let i = 0;
-  while (isSpace(raw[i])) i++;
-  if (i >= raw.length) return out;
-  for (;;) {
-    let name = '';
-    if (raw[i] === '"') {
-      i++;
-      for (;;) {
-        const end = raw.indexOf('"', i);
-        if (end < 0) return undefined;
-        name += raw.slice(i, end);
-        i = end + 1;
-        if (raw[i] !== '"') break;
-        name += '"';
-        i++;
-      }
-    } else {
-      const start = i;
-      while (i < raw.length && raw[i] !== ',' && !isSpace(raw[i])) i++;
-      if (i === start) return undefined;
-      name = raw.slice(start, i);
-    }
-    while (isSpace(raw[i])) i++;
-    out.push(name);
-    if (raw[i] === ',') {
-      i++;
-      while (isSpace(raw[i])) i++;
-    } else if (i >= raw.length) {
-      return out;
-    } else {
-      return undefined;
-    }
-  }
 }
