@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
-import { checkFile } from '../server/src/engine/check';
+import { checkFile, uniqueFindings } from '../server/src/engine/check';
 import { initEngine } from '../server/src/engine/init';
 import { nodeFileSystem } from '../server/src/engine/node-fs';
 import type { FileKind } from '../server/src/engine/types';
@@ -30,13 +30,9 @@ for (const kind of Object.keys(MAIN_FILES)) {
       assert.ok(mains.length, `no main file in ${dir}`);
       const version = Number(/^pg(\d+)-/.exec(name)?.[1] ?? 17);
       // Every file of a migration history reports the history's findings: keep one of each.
-      const seen = new Set<string>();
-      const findings = mains
-        .flatMap((main) => checkFile(main, fs.readFileSync(main, 'utf8'), kind as FileKind, { pgVersion: version, fs: nodeFileSystem }))
-        .filter((f) => {
-          const key = JSON.stringify([f.file, f.range, f.rule, f.message]);
-          return seen.has(key) ? false : (seen.add(key), true);
-        });
+      const findings = uniqueFindings(
+        mains.flatMap((main) => checkFile(main, fs.readFileSync(main, 'utf8'), kind as FileKind, { pgVersion: version, fs: nodeFileSystem })),
+      );
       const problems = diffExpectations(readExpectations(dir), actualByLine(findings), findings);
       assert.deepEqual(problems, [], `fixture ${kind}/${name}:\n${problems.join('\n')}`);
     });

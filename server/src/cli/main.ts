@@ -2,10 +2,10 @@
 // 2 on a usage or I/O error.
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { checkFile, sortFindings } from '../engine/check';
+import { checkFile, sortFindings, uniqueFindings } from '../engine/check';
 import { fixFile } from '../engine/fix';
 import { decodeText, nodeFileSystem } from '../engine/node-fs';
-import { DEFAULT_PG_VERSION, SUPPORTED_PG_VERSIONS, type FileKind, type Finding, type Severity } from '../engine/types';
+import { DEFAULT_PG_VERSION, SUPPORTED_PG_VERSIONS, type FileKind, type Severity } from '../engine/types';
 import { collectTargets } from '../engine/targets';
 import { initEngine } from '../engine/init';
 import { displayPath, formatJson, formatSarif, formatText } from './format';
@@ -114,18 +114,7 @@ function dispatch(argv: string[], io: Io): number {
     return 0;
   }
 
-  const seen = new Set<string>();
-  const findings: Finding[] = [];
-  for (const t of targets) {
-    for (const f of checkFile(t.file, read(t.file), t.kind, opts)) {
-      // A file included by another target reports through both: keep one copy.
-      const key = JSON.stringify([f.file, f.range, f.rule, f.message]);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      findings.push(f);
-    }
-  }
-  sortFindings(findings);
+  const findings = sortFindings(uniqueFindings(targets.flatMap((t) => checkFile(t.file, read(t.file), t.kind, opts))));
   for (const f of findings) if (!texts.has(f.file)) safeRead(f.file, texts);
   if (values.format === 'json') io.out(formatJson(findings));
   else if (values.format === 'sarif') io.out(formatSarif(findings, VERSION));

@@ -62,11 +62,14 @@ export function checkFile(file: string, text: string, kind: FileKind, opts: Chec
   } catch (e) {
     findings.push(internalError(file, `the ${kind} parser`, e));
   }
-  return sortFindings(unique(findings));
+  return sortFindings(uniqueFindings(findings));
 }
 
-/** History-wide rules see the same facts from every file of the history: keep one of each finding. */
-function unique(findings: Finding[]): Finding[] {
+/**
+ * One copy of each finding: history-wide rules see the same facts from every file of the history,
+ * and a file included by several checked files reports through each.
+ */
+export function uniqueFindings(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
     const key = JSON.stringify([f.file, f.range, f.rule, f.message]);
