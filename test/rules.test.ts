@@ -43,10 +43,13 @@ test('docs/rules is generated from the rule modules and up to date', () => {
     assert.equal(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '(missing)', text, `${file} is stale: run npm run docs`);
 });
 
-test('package.json ships the docs the server links to', () => {
+test('package.json ships the docs the server links to and the settings schema it contributes', () => {
   const ignore = fs.readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8');
   assert.match(ignore, /!docs\/rules\/\*\*/);
-  assert.equal(pkg.contributes.configuration.properties['pg-hardening.postgresVersion'].default, 17);
+  assert.match(ignore, /!schemas\/\*\*/);
+  // Unset, so a .pg-hardening.json can say which version; the server falls back to 17.
+  assert.equal(pkg.contributes.configuration.properties['pg-hardening.postgresVersion'].default, null);
+  for (const v of pkg.contributes.jsonValidation) assert.ok(fs.existsSync(path.join(ROOT, v.url)), v.url);
 });
 
 for (const rule of RULES) {

@@ -19,6 +19,7 @@ const WATCHED_GLOBS = [
   '**/postgresql*.conf',
   '**/conf.d/*.conf',
   '**/*.sql',
+  '**/.pg-hardening.json',
 ];
 
 /** Rule ids are used as file names: letters, digits, '-', '_' and '.', never a path. */

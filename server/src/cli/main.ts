@@ -8,18 +8,23 @@ import { decodeText, nodeFileSystem } from '../engine/node-fs';
 import { DEFAULT_PG_VERSION, SUPPORTED_PG_VERSIONS, type FileKind, type Severity } from '../engine/types';
 import { collectTargets } from '../engine/targets';
 import { initEngine } from '../engine/init';
+import { CONFIG_FILE, engineConfig, loadProjectConfig, parseProjectConfig } from '../engine/config';
+import { RULES } from '../rules';
+import * as path from 'node:path';
 import { displayPath, formatJson, formatSarif, formatText } from './format';
 
 declare const PG_HARDEN_VERSION: string | undefined;
 const VERSION = typeof PG_HARDEN_VERSION === 'string' ? PG_HARDEN_VERSION : '0.0.0-dev';
 
 const USAGE = `Usage:
-  pg-harden check [paths...] [--format text|json|sarif] [--kind hba|conf|sql] [--pg-version 13-18] [--fail-on error|warning]
-  pg-harden fix [paths...] [--unsafe] [--kind hba|conf|sql] [--pg-version 13-18]
+  pg-harden check [paths...] [--format text|json|sarif] [--kind hba|conf|sql] [--pg-version 13-18] [--fail-on error|warning] [--config FILE]
+  pg-harden fix [paths...] [--unsafe] [--kind hba|conf|sql] [--pg-version 13-18] [--config FILE]
   pg-harden --version | --help
 
 Paths are files or directories (default: the current directory). The file kind comes from the name
-(pg_hba.conf, *.hba.conf, postgresql.conf, *.sql ...) unless --kind says otherwise.`;
+(pg_hba.conf, *.hba.conf, postgresql.conf, *.sql ...) unless --kind says otherwise.
+Settings come from --config, else the nearest ${CONFIG_FILE} in the current directory or above;
+command-line options win over it.`;
 
 class UsageError extends Error {}
 
@@ -63,7 +68,8 @@ function dispatch(argv: string[], io: Io): number {
       options: {
         format: { type: 'string', default: 'text' },
         kind: { type: 'string' },
-        'pg-version': { type: 'string', default: String(DEFAULT_PG_VERSION) },
+        'pg-version': { type: 'string' },
+        config: { type: 'string' },
         'fail-on': { type: 'string', default: 'error' },
         unsafe: { type: 'boolean', default: false },
       },
@@ -72,7 +78,8 @@ function dispatch(argv: string[], io: Io): number {
     throw new UsageError((e as Error).message);
   }
   const { values, positionals } = parsed;
-  const pgVersion = Number(values['pg-version']);
+  const project = projectConfig(values.config);
+  const pgVersion = values['pg-version'] === undefined ? (project.config.postgresVersion ?? DEFAULT_PG_VERSION) : Number(values['pg-version']);
   if (!(SUPPORTED_PG_VERSIONS as readonly number[]).includes(pgVersion))
     throw new UsageError(`--pg-version must be one of ${SUPPORTED_PG_VERSIONS.join(', ')} (got "${values['pg-version']}")`);
   const kind = values.kind as FileKind | undefined;
@@ -85,7 +92,7 @@ function dispatch(argv: string[], io: Io): number {
   if (command === 'check' && values.unsafe) throw new UsageError('--unsafe applies only to "pg-harden fix"');
 
   const targets = collectTargets(positionals.length ? positionals : ['.'], kind);
-  const opts = { pgVersion, fs: nodeFileSystem };
+  const opts = { pgVersion, fs: nodeFileSystem, config: engineConfig(project.file ? path.dirname(project.file) : process.cwd(), project.config) };
   const texts = new Map<string, string>();
   const read = (file: string) => {
     let text = texts.get(file);
@@ -121,6 +128,21 @@ function dispatch(argv: string[], io: Io): number {
   else io.out(formatText(findings, texts, io.color));
   const threshold = RANK[values['fail-on'] as Severity];
   return findings.some((f) => RANK[f.severity] >= threshold) ? 1 : 0;
+}
+
+/** The project's settings; a broken settings file stops the run (a typo must not switch checks off). */
+function projectConfig(explicit: string | undefined): ReturnType<typeof loadProjectConfig> {
+  const ids = RULES.map((r) => r.id);
+  let loaded: ReturnType<typeof loadProjectConfig>;
+  if (explicit !== undefined) {
+    const text = nodeFileSystem.readFile(explicit);
+    if (typeof text !== 'string') throw new Error(`cannot read ${explicit}: ${text.code}`);
+    loaded = { file: path.resolve(explicit), ...parseProjectConfig(text, ids) };
+  } else {
+    loaded = loadProjectConfig(process.cwd(), nodeFileSystem, ids);
+  }
+  if (loaded.errors.length) throw new Error(`${displayPath(loaded.file!)}: ${loaded.errors.join('; ')}`);
+  return loaded;
 }
 
 function safeRead(file: string, texts: Map<string, string>) {

@@ -9,6 +9,7 @@ import { analyzeSql, utf16OfByte, type SqlAnalysis } from './sql';
 import { historyFiles } from './sql/history';
 import { buildModel } from './sql/model';
 import { alterSystemConf } from './sql/alter-system';
+import { DEFAULT_CONFIG, type EngineConfig } from './config';
 
 
 export const INTERNAL_ERROR_RULE = 'internal-error';
@@ -54,15 +55,26 @@ export function checkFile(file: string, text: string, kind: FileKind, opts: Chec
       // Every file of the history is checked, so one check publishes the whole history's findings.
       const history = historyOf(analyzeSql(file, text), opts);
       const model = buildModel(history);
+      const config = opts.config ?? DEFAULT_CONFIG;
       for (const analysis of history) {
-        run(RULES.filter((r) => r.kind === 'sql'), { analysis, pgVersion: opts.pgVersion, history, model } satisfies SqlContext);
+        run(RULES.filter((r) => r.kind === 'sql'), { analysis, pgVersion: opts.pgVersion, history, model, config } satisfies SqlContext);
         findings.push(...alterSystemFindings(analysis, opts));
       }
     }
   } catch (e) {
     findings.push(internalError(file, `the ${kind} parser`, e));
   }
-  return sortFindings(uniqueFindings(findings));
+  return sortFindings(uniqueFindings(applyRuleSettings(findings, opts.config)));
+}
+
+/** The project's severity per rule; `off` drops the rule's findings. Internal errors always show. */
+function applyRuleSettings(findings: Finding[], config: EngineConfig | undefined): Finding[] {
+  if (!config || !Object.keys(config.rules).length) return findings;
+  return findings.flatMap((f) => {
+    const setting = f.rule === INTERNAL_ERROR_RULE ? undefined : config.rules[f.rule];
+    if (setting === 'off') return [];
+    return setting ? [{ ...f, severity: setting }] : [f];
+  });
 }
 
 /**
@@ -98,7 +110,7 @@ function alterSystemFindings(analysis: SqlAnalysis, opts: CheckOptions): Finding
 
 /** The migration history the file belongs to, each file parsed (the checked one from its text). */
 function historyOf(analysis: SqlAnalysis, opts: CheckOptions): SqlAnalysis[] {
-  return historyFiles(analysis.file, opts.fs).flatMap((f) => {
+  return historyFiles(analysis.file, opts.fs, opts.config).flatMap((f) => {
     if (f === analysis.file) return [analysis];
     const text = opts.fs.readFile(f);
     return typeof text === 'string' ? [analyzeSql(f, text)] : [];

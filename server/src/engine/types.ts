@@ -1,4 +1,5 @@
 // The engine's vocabulary. Nothing here knows about LSP or the CLI: both fronts translate.
+import type { EngineConfig } from './config';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -73,6 +74,8 @@ export interface CheckOptions {
   /** Major version of the target PostgreSQL server, 13 to 18. */
   pgVersion: number;
   fs: FileSystem;
+  /** The project's settings; the defaults when absent. */
+  config?: EngineConfig;
 }
 
 export const SUPPORTED_PG_VERSIONS = [13, 14, 15, 16, 17, 18] as const;

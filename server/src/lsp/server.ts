@@ -17,7 +17,9 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { checkFile, kindOfFile } from '../engine/check';
 import { fixFile } from '../engine/fix';
 import { nodeFileSystem } from '../engine/node-fs';
-import { DEFAULT_PG_VERSION, SUPPORTED_PG_VERSIONS, type FileKind, type FileSystem, type Finding } from '../engine/types';
+import { CONFIG_FILE, DEFAULT_CONFIG, engineConfig, loadProjectConfig, parseProjectConfig, type EngineConfig, type ProjectConfig } from '../engine/config';
+import { RULES } from '../rules';
+import { DEFAULT_PG_VERSION, type FileKind, type FileSystem, type Finding } from '../engine/types';
 import { FIX_ALL_KIND, SOURCE, fixAction, pathToUri, toDiagnostic, uriToPath, type DiagnosticData } from './convert';
 import { confCompletion, confHover, confSymbols } from './conf-features';
 import { isMainConf } from '../engine/conf';
@@ -30,7 +32,10 @@ const LANGUAGE_KINDS: Record<string, FileKind> = { 'pg-hba': 'hba', 'pg-ident': 
 
 interface Settings {
   postgresVersion: number;
+  config: EngineConfig;
 }
+
+const RULE_IDS = RULES.map((r) => r.id);
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -83,7 +88,7 @@ export function startServer(connection: Connection): void {
     const byRoot = new Map<string, string>();
     for (const t of collectTargets(folders.filter((f) => nodeFileSystem.readDir(f) instanceof Array))) {
       if (t.kind !== 'sql') continue;
-      const root = historyRoot(t.file);
+      const root = await historyRootOf(t.file);
       if (root && !byRoot.has(root) && (!only || only.has(root))) byRoot.set(root, t.file);
     }
     for (const file of byRoot.values()) await recheckHistory(file);
@@ -92,30 +97,78 @@ export function startServer(connection: Connection): void {
   async function recheckHistory(file: string) {
     const text = fs.readFile(file);
     if (typeof text !== 'string') return;
-    const { postgresVersion } = await settingsFor(pathToUri(file));
-    setContribution(originOf(file), checkFile(file, text, 'sql', { pgVersion: postgresVersion, fs }));
+    const { postgresVersion, config } = await settingsFor(pathToUri(file));
+    setContribution(await originOf(file), checkFile(file, text, 'sql', { pgVersion: postgresVersion, fs, config }));
+  }
+
+  async function historyRootOf(file: string): Promise<string | undefined> {
+    return file.endsWith('.sql') ? historyRoot(file, (await settingsFor(pathToUri(file))).config) : undefined;
   }
 
   /** Findings of a migration history come from checking any of its files: they share one origin. */
-  function originOf(file: string): string {
-    const root = file.endsWith('.sql') ? historyRoot(file) : undefined;
+  async function originOf(file: string): Promise<string> {
+    const root = await historyRootOf(file);
     return root ? `history:${root}` : pathToUri(file);
   }
 
   function settingsFor(uri: string): Promise<Settings> {
-    if (!canPullConfiguration) return Promise.resolve({ postgresVersion: DEFAULT_PG_VERSION });
     let s = settingsCache.get(uri);
     if (!s) {
-      s = connection.workspace
-        .getConfiguration({ scopeUri: uri, section: 'pg-hardening' })
-        .then((c: Partial<Settings> | null) => {
-          const v = Number(c?.postgresVersion);
-          return { postgresVersion: (SUPPORTED_PG_VERSIONS as readonly number[]).includes(v) ? v : DEFAULT_PG_VERSION };
-        })
-        .catch(() => ({ postgresVersion: DEFAULT_PG_VERSION }));
+      s = loadSettings(uri).catch((e) => {
+        log(`settings for ${uri}: ${(e as Error).message}`);
+        return { postgresVersion: DEFAULT_PG_VERSION, config: DEFAULT_CONFIG };
+      });
       settingsCache.set(uri, s);
     }
     return s;
+  }
+
+  /**
+   * The project's .pg-hardening.json (searched from the file up to its workspace folder, never
+   * above: an untrusted workspace reads nothing outside itself), then the editor's settings on top.
+   */
+  async function loadSettings(uri: string): Promise<Settings> {
+    const file = uriToPath(uri);
+    const dir = path.isAbsolute(file) ? path.dirname(file) : undefined;
+    const folder = dir ? folderOf(dir) : undefined;
+    const project = dir ? loadProjectConfig(dir, fs, RULE_IDS, folder ?? dir) : { config: {}, errors: [] };
+    if (project.file) reportConfigErrors(project.file, project.errors);
+    const editor = canPullConfiguration ? editorSettings(await connection.workspace.getConfiguration({ scopeUri: uri, section: 'pg-hardening' })) : {};
+    const root = project.file ? path.dirname(project.file) : (folder ?? dir);
+    return {
+      postgresVersion: editor.postgresVersion ?? project.config.postgresVersion ?? DEFAULT_PG_VERSION,
+      config: engineConfig(root, project.config, editor),
+    };
+  }
+
+  /** The editor's pg-hardening settings that are set, validated like the project file. */
+  function editorSettings(raw: unknown): ProjectConfig {
+    const c = (raw ?? {}) as Record<string, unknown>;
+    const layer: Record<string, unknown> = {};
+    if (c.postgresVersion !== null && c.postgresVersion !== undefined) layer.postgresVersion = c.postgresVersion;
+    if (c.rules && typeof c.rules === 'object' && Object.keys(c.rules).length) layer.rules = c.rules;
+    const globs = (c.migrations as { globs?: unknown } | undefined)?.globs;
+    if (Array.isArray(globs) && globs.length) layer.migrations = { globs };
+    if (Array.isArray(c.tenantColumns) && c.tenantColumns.length) layer.tenantColumns = c.tenantColumns;
+    const { config, errors } = parseProjectConfig(JSON.stringify(layer), RULE_IDS);
+    for (const e of errors) log(`setting pg-hardening.${e}`);
+    return config;
+  }
+
+  function folderOf(dir: string): string | undefined {
+    return workspaceFolders
+      .map(uriToPath)
+      .filter((f) => dir === f || dir.startsWith(f.endsWith(path.sep) ? f : f + path.sep))
+      .sort((a, b) => b.length - a.length)[0];
+  }
+
+  /** A broken .pg-hardening.json shows in the Problems view, at its first line. */
+  function reportConfigErrors(file: string, errors: string[]) {
+    const at = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    setContribution(
+      pathToUri(file),
+      errors.map((message) => ({ file, rule: 'config', severity: 'error', range: at, message: `${CONFIG_FILE}: ${message}`, fixes: [] })),
+    );
   }
 
   function kindOf(doc: TextDocument): FileKind | undefined {
@@ -133,7 +186,8 @@ export function startServer(connection: Connection): void {
   }
 
   function setContribution(origin: string, findings: Finding[]) {
-    const byFile = new Map<string, Diagnostic[]>([[origin, []]]);
+    // An origin that is a file always gets its (possibly empty) list; a history's is not a file.
+    const byFile = new Map<string, Diagnostic[]>(origin.startsWith('file:') ? [[origin, []]] : []);
     for (const f of findings) {
       const uri = pathToUri(f.file);
       if (!byFile.has(uri)) byFile.set(uri, []);
@@ -154,22 +208,26 @@ export function startServer(connection: Connection): void {
   async function validate(doc: TextDocument) {
     const kind = kindOf(doc);
     if (!kind) return;
-    const { postgresVersion } = await settingsFor(doc.uri);
+    const { postgresVersion, config } = await settingsFor(doc.uri);
+    const origin = await originOf(uriToPath(doc.uri));
     const current = documents.get(doc.uri);
     if (!current || current.version !== doc.version) return; // a newer edit will validate
     let findings: Finding[];
     try {
-      findings = checkFile(uriToPath(doc.uri), doc.getText(), kind, { pgVersion: postgresVersion, fs });
+      findings = checkFile(uriToPath(doc.uri), doc.getText(), kind, { pgVersion: postgresVersion, fs, config });
     } catch (e) {
       log(`check failed for ${doc.uri}: ${(e as Error).stack ?? e}`);
       findings = [];
     }
-    setContribution(originOf(uriToPath(doc.uri)), findings);
-    if (kind === 'conf') refreshSiblingHba(doc, postgresVersion);
+    // A file that has just joined a history (new settings) drops what it reported on its own.
+    if (origin !== doc.uri && contributions.get(doc.uri)?.get(doc.uri)?.length) setContribution(doc.uri, []);
+    setContribution(origin, findings);
+    if (origin !== doc.uri) publish(doc.uri); // an opened file always hears its state, even when clean
+    if (kind === 'conf') refreshSiblingHba(doc, postgresVersion, config);
   }
 
   /** pg_hba.conf reads the postgresql.conf beside it: recheck it, open in the editor or not. */
-  function refreshSiblingHba(conf: TextDocument, pgVersion: number) {
+  function refreshSiblingHba(conf: TextDocument, pgVersion: number, config: EngineConfig) {
     const confFile = uriToPath(conf.uri);
     if (!isMainConf(confFile)) return;
     const hbaFile = path.join(path.dirname(confFile), 'pg_hba.conf');
@@ -179,7 +237,7 @@ export function startServer(connection: Connection): void {
     const text = fs.readFile(hbaFile);
     if (typeof text !== 'string') return;
     try {
-      setContribution(hbaUri, checkFile(hbaFile, text, 'hba', { pgVersion, fs }));
+      setContribution(hbaUri, checkFile(hbaFile, text, 'hba', { pgVersion, fs, config }));
     } catch (e) {
       log(`check failed for ${hbaUri}: ${(e as Error).stack ?? e}`);
     }
@@ -210,21 +268,25 @@ export function startServer(connection: Connection): void {
   documents.onDidClose((e) => {
     clearTimeout(pending.get(e.document.uri));
     pending.delete(e.document.uri);
-    settingsCache.delete(e.document.uri);
-    const closedRoot = e.document.uri.endsWith('.sql') ? historyRoot(uriToPath(e.document.uri)) : undefined;
+    void onClose(e.document).catch((err) => log(`close failed: ${(err as Error).stack ?? err}`));
+  });
+
+  async function onClose(doc: TextDocument) {
+    const closedRoot = await historyRootOf(uriToPath(doc.uri));
+    settingsCache.delete(doc.uri);
     if (closedRoot) {
       // The history stays published; recheck it from what is on disk now.
-      void recheckHistory(uriToPath(e.document.uri)).catch((err) => log(`migration check failed: ${(err as Error).stack ?? err}`));
+      await recheckHistory(uriToPath(doc.uri));
     } else {
-      setContribution(e.document.uri, []);
-      contributions.get(e.document.uri)?.delete(e.document.uri);
-      publish(e.document.uri);
+      setContribution(doc.uri, []);
+      contributions.get(doc.uri)?.delete(doc.uri);
+      publish(doc.uri);
     }
-    if (kindOf(e.document) === 'conf' && isMainConf(uriToPath(e.document.uri))) {
-      const hbaUri = pathToUri(path.join(path.dirname(uriToPath(e.document.uri)), 'pg_hba.conf'));
+    if (kindOf(doc) === 'conf' && isMainConf(uriToPath(doc.uri))) {
+      const hbaUri = pathToUri(path.join(path.dirname(uriToPath(doc.uri)), 'pg_hba.conf'));
       if (!documents.get(hbaUri)) setContribution(hbaUri, []);
     }
-  });
+  }
 
   const confRequest = async <T>(uri: string, empty: T, fn: (doc: TextDocument, pgVersion: number) => T): Promise<T> => {
     const doc = documents.get(uri);
@@ -240,13 +302,24 @@ export function startServer(connection: Connection): void {
   connection.onCompletion((p) => confRequest(p.textDocument.uri, [], (doc, v) => confCompletion(doc.getText(), p.position, v)));
   connection.onDocumentSymbol((p) => confRequest(p.textDocument.uri, [], (doc) => confSymbols(uriToPath(doc.uri), doc.getText())));
 
-  connection.onDidChangeConfiguration(() => {
+  /** New settings can move files between histories: forget every history's findings and scan again. */
+  function settingsChanged() {
     settingsCache.clear();
+    const histories = new Set([...contributions.values()].flatMap((perOrigin) => [...perOrigin.keys()]).filter((o) => o.startsWith('history:')));
+    for (const origin of histories) setContribution(origin, []);
     revalidateAll();
-  });
-  connection.onDidChangeWatchedFiles((p) => {
+    void scanMigrations().catch((e) => log(`migration scan failed: ${(e as Error).stack ?? e}`));
+  }
+
+  connection.onDidChangeConfiguration(settingsChanged);
+  connection.onDidChangeWatchedFiles(async (p) => {
+    if (p.changes.some((c) => path.basename(uriToPath(c.uri)) === CONFIG_FILE)) return settingsChanged();
     revalidateAll();
-    const roots = new Set(p.changes.map((c) => historyRoot(uriToPath(c.uri))).filter((r): r is string => Boolean(r)));
+    const roots = new Set<string>();
+    for (const c of p.changes) {
+      const root = await historyRootOf(uriToPath(c.uri)).catch(() => undefined);
+      if (root) roots.add(root);
+    }
     if (roots.size) void scanMigrations(roots).catch((e) => log(`migration scan failed: ${(e as Error).stack ?? e}`));
   });
 
@@ -287,10 +360,10 @@ export function startServer(connection: Connection): void {
     if (wantsFixAll) {
       const kind = kindOf(doc);
       if (kind) {
-        const { postgresVersion } = await settingsFor(doc.uri);
+        const { postgresVersion, config } = await settingsFor(doc.uri);
         const file = uriToPath(doc.uri);
         const before = doc.getText();
-        const { text } = fixFile(file, before, kind, { pgVersion: postgresVersion, fs });
+        const { text } = fixFile(file, before, kind, { pgVersion: postgresVersion, fs, config });
         if (text !== before) {
           const end = doc.positionAt(before.length);
           const action = CodeAction.create(

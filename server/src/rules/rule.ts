@@ -4,6 +4,7 @@ import type { HbaAnalysis } from '../engine/hba';
 import type { ConfAnalysis } from '../engine/conf';
 import type { SqlAnalysis } from '../engine/sql';
 import type { SchemaModel } from '../engine/sql/model';
+import type { EngineConfig } from '../engine/config';
 
 export interface RuleDocs {
   /** One line: what the rule flags. */
@@ -73,6 +74,7 @@ export interface SqlContext {
   history: SqlAnalysis[];
   /** The end state of the schema after the whole history. */
   model: SchemaModel;
+  config: EngineConfig;
 }
 
 export interface SqlRule extends RuleBase {

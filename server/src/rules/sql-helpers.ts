@@ -6,6 +6,7 @@ import { utf16OfByte, type ParsedStatement, type SqlAnalysis } from '../engine/s
 export { utf16OfByte };
 import { scanSql } from '../engine/sql/parser';
 import type { Range, TextEdit } from '../engine/types';
+import type { SqlContext } from './rule';
 
 /** A parse-tree node. The tree's shape is @pgsql/types'; rules read a few fields of it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -89,6 +90,15 @@ export const quoteIdent = (s: string) => (/^[a-z_][a-z0-9_$]*$/.test(s) ? s : `"
 export function wordRange(a: SqlAnalysis, stmt: ParsedStatement, word: string, location = 0): Range {
   const w = word.toLowerCase();
   return findToken(a, stmt, location, (t) => t.text.toLowerCase() === w || t.text === `"${word}"`) ?? statementRange(a, stmt);
+}
+
+/** The condition that admits only the current tenant's rows, when the table has a tenant column. */
+export function tenantCondition(ctx: SqlContext, table: string): { column: string; expr: string } | undefined {
+  const t = ctx.model.tables.get(table);
+  const column = t?.columns.find((c) => ctx.config.tenantColumns.includes(c));
+  if (!t || !column) return undefined;
+  const type = t.columnTypes.get(column) || 'text';
+  return { column, expr: `${quoteIdent(column)} = current_setting('app.tenant_id', true)::${type}` };
 }
 
 export const RLS_DOCS = 'https://www.postgresql.org/docs/current/ddl-rowsecurity.html';

@@ -1,8 +1,7 @@
 import type { SqlRule } from './rule';
-import { POLICY_DOCS, RLS_DOCS, byteRange, codeTokens, parenClause, quoteIdent, replaceBytes, replayPolicies, roleName, type HistoryNode, type Node } from './sql-helpers';
+import { POLICY_DOCS, RLS_DOCS, tenantCondition, byteRange, codeTokens, parenClause, replaceBytes, replayPolicies, roleName, type HistoryNode, type Node } from './sql-helpers';
 import { parseBool } from '../engine/conf/values';
 import type { Fix } from '../engine/types';
-import { TENANT_COLUMNS } from './sql-tenant-table-without-rls';
 
 type Value = boolean | number | string | null;
 
@@ -137,12 +136,6 @@ export function policyRoles(n: HistoryNode): string {
   return roles.length === 0 || roles.includes('PUBLIC') ? 'every role' : roles.join(', ');
 }
 
-/** A tenant condition on the table's tenant column (from the schema model), for placeholders. */
-export function tenantCondition(model: { tables: Map<string, { columns: string[] }> }, table: string): { column: string; expr: string } | undefined {
-  const column = model.tables.get(table)?.columns.find((c) => TENANT_COLUMNS.includes(c));
-  return column ? { column, expr: `${quoteIdent(column)} = current_setting('app.tenant_id', true)::bigint` } : undefined;
-}
-
 export const sqlPermissivePolicy: SqlRule = {
   id: 'sql-permissive-policy',
   kind: 'sql',
@@ -183,7 +176,7 @@ export const sqlPermissivePolicy: SqlRule = {
         if (!inside.length) continue;
         const [start, end] = [inside[0].start, inside[inside.length - 1].end];
         const check = field === 'with_check';
-        const tenant = tenantCondition(ctx.model, p.table);
+        const tenant = tenantCondition(ctx, p.table);
         const fixes: Fix[] = [
           tenant
             ? {

@@ -1,6 +1,6 @@
 import type { SqlRule } from './rule';
 import { POLICY_DOCS, RLS_DOCS, byteRange, codeTokens, parenClause, replaceBytes, replayPolicies, sourceText, wordRange } from './sql-helpers';
-import { tenantCondition } from './sql-permissive-policy';
+import { tenantCondition } from './sql-helpers';
 
 export const sqlPolicyMissingWithCheck: SqlRule = {
   id: 'sql-policy-missing-with-check',
@@ -58,7 +58,7 @@ export const sqlPolicyMissingWithCheck: SqlRule = {
         const last = code[code.length - 1];
         const forIndex = code.findIndex((t, i) => t.text.toUpperCase() === 'FOR' && code[i + 1]?.text.toUpperCase() === 'INSERT');
         const range = forIndex >= 0 ? byteRange(n.analysis, n.stmt, code[forIndex + 1].start, code[forIndex + 1].end) : wordRange(n.analysis, n.stmt, p.name);
-        const tenant = tenantCondition(ctx.model, p.table);
+        const tenant = tenantCondition(ctx, p.table);
         report({
           file: ctx.analysis.file,
           range,

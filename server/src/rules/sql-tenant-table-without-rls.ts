@@ -1,7 +1,5 @@
 import type { SqlRule } from './rule';
-import { RLS_DOCS, insertAfter, quoteIdent, tokenRange } from './sql-helpers';
-
-export const TENANT_COLUMNS = ['tenant_id', 'org_id', 'organization_id', 'account_id', 'workspace_id'];
+import { RLS_DOCS, insertAfter, quoteIdent, tenantCondition, tokenRange } from './sql-helpers';
 
 export const sqlTenantTableWithoutRls: SqlRule = {
   id: 'sql-tenant-table-without-rls',
@@ -9,7 +7,7 @@ export const sqlTenantTableWithoutRls: SqlRule = {
   severity: 'warning',
   fix: 'manual',
   docs: {
-    summary: 'A table with a tenant column (tenant_id, org_id, organization_id, account_id, workspace_id) whose row-level security is never enabled.',
+    summary: 'A table with a tenant column (by default tenant_id, org_id, organization_id, account_id, workspace_id; `tenantColumns` in .pg-hardening.json) whose row-level security is never enabled.',
     why:
       'In a shared multi-tenant schema, the tenant column is the only thing separating customers. Without ' +
       'row-level security one missing WHERE clause, or one injected query, reads every tenant\'s rows.',
@@ -19,14 +17,14 @@ export const sqlTenantTableWithoutRls: SqlRule = {
       'Row-level security hides every row the policy does not admit: the application must set app.tenant_id (SET LOCAL or set_config(…, true)) in each transaction.',
     references: [{ title: 'PostgreSQL: Row Security Policies', url: RLS_DOCS }],
   },
-  check({ model }, report) {
-    for (const t of model.tables.values()) {
+  check(ctx, report) {
+    for (const t of ctx.model.tables.values()) {
       if (t.rlsEnabled) continue;
-      const column = t.columns.find((c) => TENANT_COLUMNS.includes(c));
-      if (!column) continue;
+      const tenant = tenantCondition(ctx, t.name);
+      if (!tenant) continue;
+      const { column, expr } = tenant;
       const o = t.created;
       const table = t.name.startsWith('public.') ? quoteIdent(t.name.slice(7)) : t.name;
-      const expr = `${quoteIdent(column)} = current_setting('app.tenant_id', true)::bigint`;
       report({
         file: o.analysis.file,
         range: tokenRange(o.analysis, o.stmt, o.node.relation?.location),

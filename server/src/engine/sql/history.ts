@@ -1,33 +1,80 @@
 // A migration history: the files that run one after another against one database, found and
 // ordered the way migration tools do it.
 import * as path from 'node:path';
+import picomatch from 'picomatch';
 import type { FileSystem } from '../types';
+import { DEFAULT_CONFIG, type EngineConfig } from '../config';
 
-/** Folder names whose .sql files form one history (Flyway, Rails/Knex/golang-migrate, Supabase, Prisma, Sqitch deploy). */
-const HISTORY_DIRS = new Set(['migrations', 'migrate', 'migration', 'db', 'deploy', 'sql']);
+/** A compiled migration glob: which files it picks, and how many levels up from a file its history starts. */
+interface HistoryGlob {
+  matches: (relative: string) => boolean;
+  levels: number;
+}
 
-/** The folder whose .sql files (and, for Prisma, <folder>/migration.sql) form the history of `file`. */
-export function historyRoot(file: string): string | undefined {
-  const dir = path.dirname(file);
-  // prisma/migrations/<timestamp>_<name>/migration.sql
-  if (path.basename(file) === 'migration.sql' && path.basename(path.dirname(dir)) === 'migrations') return path.dirname(dir);
-  if (HISTORY_DIRS.has(path.basename(dir))) return dir;
-  if (/^[VR]\d[\w.]*__.+\.sql$/.test(path.basename(file))) return dir;
+const compiled = new Map<string, HistoryGlob>();
+
+/**
+ * A history is the files one glob picks under one folder: the folder a file's wildcard folders
+ * hang from. With "migrations/*.sql" that is each migrations folder; with Prisma's
+ * "prisma/migrations/(any folder)/migration.sql" it is prisma/migrations. Only folders after the
+ * last globstar count, so "db/(globstar)/*.sql" makes each folder under db a history.
+ */
+function compile(glob: string): HistoryGlob {
+  let c = compiled.get(glob);
+  if (!c) {
+    const segments = glob.split('/');
+    const dirs = segments.slice(segments.lastIndexOf('**') + 1, -1);
+    let levels = 1;
+    while (levels <= dirs.length && /[*?[]/.test(dirs[dirs.length - levels])) levels++;
+    c = { matches: picomatch(glob, { dot: true }), levels };
+    compiled.set(glob, c);
+  }
+  return c;
+}
+
+/** The path the globs are matched against: relative to the project root, or the absolute path without its leading '/'. */
+function relativeTo(config: EngineConfig, file: string): string {
+  const rel = config.root ? path.relative(config.root, file) : '';
+  const chosen = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : path.resolve(file).replace(/^[/\\]+|^[A-Za-z]:[/\\]/, '');
+  return chosen.split(path.sep).join('/');
+}
+
+/** The first glob that picks `file`, and the folder its history lives in. */
+function historyOf(file: string, config: EngineConfig): { root: string; glob: HistoryGlob } | undefined {
+  const rel = relativeTo(config, file);
+  for (const g of config.migrationGlobs) {
+    const glob = compile(g);
+    if (!glob.matches(rel)) continue;
+    let root = path.dirname(file);
+    for (let i = 1; i < glob.levels; i++) root = path.dirname(root);
+    return { root, glob };
+  }
   return undefined;
 }
 
+/** The folder whose migrations form the history of `file`, or undefined for a loose file. */
+export function historyRoot(file: string, config: EngineConfig = DEFAULT_CONFIG): string | undefined {
+  return historyOf(file, config)?.root;
+}
+
 /** The files of `file`'s history in the order they run; a loose file is a history of its own. */
-export function historyFiles(file: string, fs: FileSystem): string[] {
-  const root = historyRoot(file);
-  if (!root) return [file];
-  const names = fs.readDir(root);
-  const files = Array.isArray(names) ? names.filter((n) => n.endsWith('.sql')).map((n) => path.join(root, n)) : [];
-  if (path.basename(file) === 'migration.sql') {
-    const dirs = fs.listDirs?.(root) ?? [];
-    files.push(...dirs.map((d) => path.join(root, d, 'migration.sql')).filter((f) => typeof fs.readFile(f) === 'string'));
-  }
-  if (!files.includes(file)) files.push(file);
-  return files.sort(compareMigrations);
+export function historyFiles(file: string, fs: FileSystem, config: EngineConfig = DEFAULT_CONFIG): string[] {
+  const h = historyOf(file, config);
+  if (!h) return [file];
+  const files: string[] = [];
+  const visit = (dir: string, depth: number) => {
+    if (depth === h.glob.levels - 1) {
+      const names = fs.readDir(dir);
+      if (Array.isArray(names)) for (const n of names) files.push(path.join(dir, n));
+    } else {
+      for (const d of fs.listDirs?.(dir) ?? []) visit(path.join(dir, d), depth + 1);
+    }
+  };
+  visit(h.root, 0);
+  // The same glob must pick each file, and its history must be this one (no other glob comes first).
+  const mine = files.filter((f) => historyOf(f, config)?.root === h.root && historyOf(f, config)?.glob === h.glob);
+  if (!mine.includes(file)) mine.push(file);
+  return mine.sort(compareMigrations);
 }
 
 /** Flyway versions numerically (V1_2 before V1_10), repeatables (R__) last; otherwise natural order. */

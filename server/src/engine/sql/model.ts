@@ -18,6 +18,8 @@ export interface TableFact {
   name: string; // schema.table
   created: Origin;
   columns: string[];
+  /** Type of each column as a cast can name it (int8, uuid, text). */
+  columnTypes: Map<string, string>;
   rlsEnabled?: Origin;
   rlsForced?: Origin;
   policies: PolicyFact[];
@@ -78,8 +80,9 @@ export function buildModel(history: SqlAnalysis[]): SchemaModel {
             break;
           case 'CreateStmt': {
             const name = nameOf(node.relation, searchPath);
-            const columns = (node.tableElts ?? []).map((e: Node) => e.ColumnDef?.colname).filter(Boolean);
-            model.tables.set(name, { name, created: origin, columns, policies: [] });
+            const defs = (node.tableElts ?? []).map((e: Node) => e.ColumnDef).filter((d: Node) => d?.colname);
+            const columnTypes = new Map<string, string>(defs.map((d: Node) => [d.colname, castType(d.typeName)]));
+            model.tables.set(name, { name, created: origin, columns: [...columnTypes.keys()], columnTypes, policies: [] });
             break;
           }
           case 'AlterTableStmt': {
@@ -92,7 +95,11 @@ export function buildModel(history: SqlAnalysis[]): SchemaModel {
               if (cmd?.subtype === 'AT_DisableRowSecurity') t.rlsEnabled = undefined;
               if (cmd?.subtype === 'AT_ForceRowSecurity') t.rlsForced = at;
               if (cmd?.subtype === 'AT_NoForceRowSecurity') t.rlsForced = undefined;
-              if (cmd?.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef?.colname) t.columns.push(cmd.def.ColumnDef.colname);
+              const added = cmd?.subtype === 'AT_AddColumn' ? cmd.def?.ColumnDef : undefined;
+              if (added?.colname) {
+                t.columns.push(added.colname);
+                t.columnTypes.set(added.colname, castType(added.typeName));
+              }
             }
             break;
           }
@@ -183,6 +190,14 @@ function truthy(arg: Node): boolean {
 function typeName(t: Node): string {
   const names = (t?.names ?? []).map((n: Node) => n.String?.sval).filter((s: string) => s && s !== 'pg_catalog');
   return names.join('.') + ((t?.arrayBounds?.length ?? 0) > 0 ? '[]' : '');
+}
+
+const SERIALS: Record<string, string> = { smallserial: 'int2', serial2: 'int2', serial: 'int4', serial4: 'int4', bigserial: 'int8', serial8: 'int8' };
+
+/** A column's type as a cast names it: serial columns hold integers. */
+function castType(t: Node): string {
+  const name = typeName(t);
+  return SERIALS[name] ?? name;
 }
 
 /** Every table a query reads (RangeVar nodes anywhere in it). */
