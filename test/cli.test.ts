@@ -123,7 +123,7 @@ test('text output shows location, severity, rule, message and the source line', 
   assert.match(r.stdout, /^examples\/insecure\/pg_hba\.conf:16:41: error \[hba-open-address\] This record accepts connections from every address/m);
   assert.match(r.stdout, /^ {2}16 \| hostssl orders {10}orders_app {6}0\.0\.0\.0\/0 /m);
   assert.match(r.stdout, /^ {2}\s+\| {41}\^{9}$/m);
-  assert.match(r.stdout, /20 findings in 1 file: 7 errors, 12 warnings, 1 hints\./);
+  assert.match(r.stdout, /20 findings in 1 file: 7 errors, 12 warnings, 1 note\./);
 });
 
 test('--fail-on warning fails on warnings only files', () => {

@@ -111,12 +111,12 @@ export function formatText(findings: Finding[], texts: Map<string, string>, colo
     }
     for (const x of f.fixes) out.push(`  ${paint('2', x.safety === 'safe' ? 'fix (safe):' : 'fix (manual):')} ${x.title}`);
   }
-  const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
-  const files = new Set(findings.map((f) => f.file)).size;
+  const count = (...s: Severity[]) => findings.filter((f) => s.includes(f.severity)).length;
+  const n = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
   out.push(
     findings.length === 0
       ? 'No findings.'
-      : `${findings.length} finding${findings.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}: ${count('error')} errors, ${count('warning')} warnings, ${count('information') + count('hint')} hints.`,
+      : `${n(findings.length, 'finding')} in ${n(new Set(findings.map((f) => f.file)).size, 'file')}: ${n(count('error'), 'error')}, ${n(count('warning'), 'warning')}, ${n(count('information', 'hint'), 'note')}.`,
   );
   return out.join('\n');
 }

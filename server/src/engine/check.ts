@@ -1,14 +1,15 @@
 // The one entry point all fronts use: parse a file, run the rules for its kind, collect findings.
 import * as path from 'node:path';
-import type { CheckOptions, FileKind, Finding } from './types';
+import type { CheckOptions, FileKind, Finding, Fix } from './types';
 import { analyzeHba } from './hba';
 import { analyzeConf, type ConfAnalysis } from './conf';
 import { RULES } from '../rules';
 import type { ConfContext, HbaContext, Report, Rule, SqlContext } from '../rules/rule';
-import { analyzeSql, utf16OfByte, type SqlAnalysis } from './sql';
+import { analyzeSql, utf16OfByte, type ParsedStatement, type SqlAnalysis } from './sql';
 import { historyFiles } from './sql/history';
 import { buildModel } from './sql/model';
-import { alterSystemConf } from './sql/alter-system';
+import { alterSystemConf, alterSystemValue } from './sql/alter-system';
+import { applyEdits } from './fix';
 import { DEFAULT_CONFIG, type EngineConfig } from './config';
 
 
@@ -91,21 +92,39 @@ export function uniqueFindings(findings: Finding[]): Finding[] {
 
 /**
  * ALTER SYSTEM SET writes postgresql.auto.conf: judge what it writes with the conf rules, and report
- * their findings, under their own ids, at the statement.
+ * their findings, under their own ids, at the statement. A conf fix that sets another value becomes
+ * the same statement with that value.
  */
 function alterSystemFindings(analysis: SqlAnalysis, opts: CheckOptions): Finding[] {
   const { text, lines } = alterSystemConf(analysis);
   if (!lines.length) return [];
   const pseudo = `${analysis.file}#ALTER SYSTEM`;
-  const conf = checkFile(pseudo, text, 'conf', { ...opts, fs: { readFile: () => ({ code: 'ENOENT' }), readDir: () => ({ code: 'ENOENT' }) } });
+  const confOpts = { ...opts, fs: { readFile: () => ({ code: 'ENOENT' }), readDir: () => ({ code: 'ENOENT' }) } };
+  const conf = checkFile(pseudo, text, 'conf', confOpts);
+  const at = (stmt: ParsedStatement, byte: number) => analysis.positionAt(stmt.start + utf16OfByte(stmt.text, byte));
   return conf
-    .filter((f) => f.file === pseudo && lines[f.range.start.line])
+    // ALTER SYSTEM replaces the parameter's line in postgresql.auto.conf: it never writes a duplicate.
+    .filter((f) => f.file === pseudo && lines[f.range.start.line] && f.rule !== 'conf-duplicate')
     .map((f) => {
-      const { stmt, valueLocation } = lines[f.range.start.line];
-      const start = analysis.positionAt(stmt.start + utf16OfByte(stmt.text, valueLocation));
-      const end = analysis.positionAt(stmt.start + utf16OfByte(stmt.text, valueLocation) + (/^\S+/.exec(stmt.text.slice(utf16OfByte(stmt.text, valueLocation)))?.[0].length ?? 1));
-      return { file: analysis.file, rule: f.rule, severity: f.severity, range: { start, end }, message: `ALTER SYSTEM: ${f.message}`, fixes: [] };
+      const line = lines[f.range.start.line];
+      const { stmt, valueLocation, valueEnd } = line;
+      const range = { start: at(stmt, valueLocation), end: at(stmt, valueEnd) };
+      const fixes = f.fixes.flatMap((fix): Fix[] => {
+        const value = fix.edits.length ? valueAfter(pseudo, text, fix, f.range.start.line, confOpts) : undefined;
+        if (value === undefined) return [];
+        return [{ ...fix, edits: [{ file: analysis.file, range, newText: alterSystemValue(line.name, value) }] }];
+      });
+      return { file: analysis.file, rule: f.rule, severity: f.severity, range, message: `ALTER SYSTEM: ${f.message}`, fixes };
     });
+}
+
+/** The value a conf fix gives the setting on `line`, when that is all it does. */
+function valueAfter(pseudo: string, text: string, fix: Fix, line: number, opts: CheckOptions): string | undefined {
+  if (fix.placeholder || fix.edits.some((e) => e.file !== pseudo || e.range.start.line !== line || e.range.end.line !== line)) return undefined;
+  const fixed = analyzeConf(pseudo, applyEdits(text, fix.edits), opts);
+  const before = analyzeConf(pseudo, text, opts).settings.find((s) => s.line === line);
+  const after = fixed.settings.filter((s) => s.line === line);
+  return after.length === 1 && before && after[0].key === before.key ? after[0].value : undefined;
 }
 
 /** The migration history the file belongs to, each file parsed (the checked one from its text). */

@@ -39,12 +39,14 @@ export interface FixOutcome {
  */
 export function fixFile(file: string, text: string, kind: FileKind, opts: CheckOptions, unsafe = false): FixOutcome {
   const applied: FixOutcome['applied'] = [];
+  // A fix that did not silence its finding would come back every round: each is applied once.
+  const done = new Set<string>();
   let current = text;
   for (let round = 0; round < 10; round++) {
     const chosen: { fix: Fix; finding: Finding }[] = [];
     const spans: { start: number; end: number }[] = [];
     for (const finding of checkFile(file, current, kind, opts)) {
-      const fix = finding.fixes.find((f) => isApplicable(f, file, unsafe));
+      const fix = finding.fixes.find((f) => isApplicable(f, file, unsafe) && !done.has(fixKey(finding, f)));
       if (!fix) continue;
       const mine = fix.edits.map((e) => ({ start: offsetAt(current, e.range.start), end: offsetAt(current, e.range.end) }));
       if (mine.some((m) => spans.some((s) => overlaps(m, s) || (m.start === m.end && m.start === s.start)))) continue;
@@ -55,10 +57,15 @@ export function fixFile(file: string, text: string, kind: FileKind, opts: CheckO
     const next = applyEdits(current, chosen.flatMap((c) => c.fix.edits));
     if (next === current) break;
     current = next;
-    for (const c of chosen) applied.push({ rule: c.finding.rule, title: c.fix.title });
+    for (const c of chosen) {
+      done.add(fixKey(c.finding, c.fix));
+      applied.push({ rule: c.finding.rule, title: c.fix.title });
+    }
   }
   return { text: current, applied };
 }
+
+const fixKey = (finding: Finding, fix: Fix) => JSON.stringify([finding.rule, fix.title, fix.edits.map((e) => e.newText)]);
 
 export function isApplicable(fix: Fix, file: string, unsafe: boolean): boolean {
   if (fix.edits.length === 0 || fix.edits.some((e) => e.file !== file)) return false;

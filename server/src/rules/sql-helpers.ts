@@ -5,7 +5,8 @@ import { utf16OfByte, type ParsedStatement, type SqlAnalysis } from '../engine/s
 
 export { utf16OfByte };
 import { scanSql } from '../engine/sql/parser';
-import type { Range, TextEdit } from '../engine/types';
+import type { Range, RelatedLocation, TextEdit } from '../engine/types';
+import type { Origin } from '../engine/sql/model';
 import type { SqlContext } from './rule';
 
 /** A parse-tree node. The tree's shape is @pgsql/types'; rules read a few fields of it. */
@@ -99,6 +100,11 @@ export function tenantCondition(ctx: SqlContext, table: string): { column: strin
   if (!t || !column) return undefined;
   const type = t.columnTypes.get(column) || 'text';
   return { column, expr: `${quoteIdent(column)} = current_setting('app.tenant_id', true)::${type}` };
+}
+
+/** A related location at the statement a model fact came from. */
+export function relatedAt(o: Origin, message: string): RelatedLocation {
+  return { file: o.analysis.file, range: statementRange(o.analysis, o.stmt), message };
 }
 
 export const RLS_DOCS = 'https://www.postgresql.org/docs/current/ddl-rowsecurity.html';

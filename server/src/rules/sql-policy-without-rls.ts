@@ -1,5 +1,5 @@
 import type { SqlRule } from './rule';
-import { RLS_DOCS, insertAfter, quoteIdent, wordRange } from './sql-helpers';
+import { RLS_DOCS, insertAfter, quoteIdent, relatedAt, wordRange } from './sql-helpers';
 
 export const sqlPolicyWithoutRls: SqlRule = {
   id: 'sql-policy-without-rls',
@@ -22,9 +22,20 @@ export const sqlPolicyWithoutRls: SqlRule = {
       const table = t.name.startsWith('public.') ? quoteIdent(t.name.slice(7)) : t.name;
       for (const p of t.policies) {
         const o = p.origin;
+        const range = wordRange(o.analysis, o.stmt, p.name);
+        if (t.rlsDisabled) {
+          // Inserting ENABLE here would change nothing: the DISABLE runs later. Its own finding (sql-rls-disabled) has the fix.
+          report({
+            file: o.analysis.file,
+            range,
+            message: `Policy ${p.name} does nothing: a later statement disables row-level security on ${t.name}, so every row stays visible.`,
+            related: [relatedAt(t.rlsDisabled, 'row-level security is disabled here')],
+          });
+          continue;
+        }
         report({
           file: o.analysis.file,
-          range: wordRange(o.analysis, o.stmt, p.name),
+          range,
           message: `Policy ${p.name} does nothing: row-level security on ${t.name} is never enabled, so every row stays visible. Enable (and force) it.`,
           fixes: [
             {

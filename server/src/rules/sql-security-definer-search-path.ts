@@ -1,6 +1,8 @@
 import type { SqlRule } from './rule';
-import { byteRange, codeTokens, historyNodes, quoteIdent, replaceBytes, type HistoryNode, type Node } from './sql-helpers';
-import type { Fix } from '../engine/types';
+import { byteRange, codeTokens, historyNodes, quoteIdent, replaceBytes, stringTokenAfter, type HistoryNode, type Node } from './sql-helpers';
+import type { Fix, TextEdit } from '../engine/types';
+import { parseSql } from '../engine/sql/parser';
+import { rangeVarOf } from '../engine/sql/model';
 
 const SECURITY_DOCS = 'https://www.postgresql.org/docs/current/sql-createfunction.html#SQL-CREATEFUNCTION-SECURITY';
 const SAFE_PATH = 'pg_catalog, pg_temp';
@@ -91,6 +93,44 @@ function replayFunctions(history: Parameters<typeof historyNodes>[0]): FunctionS
   return functions.filter((f) => f.definer);
 }
 
+/**
+ * PostgreSQL checks a LANGUAGE sql body when the function is created, with the function's own
+ * search_path: once that is pg_catalog, pg_temp, the body's unqualified tables (and the history's
+ * own functions) are no longer found. These edits qualify them with the schema they were meant
+ * in. Undefined when the body cannot be edited safely (not dollar-quoted, or does not parse);
+ * PL/pgSQL bodies are only checked when they run, so they are left to the person.
+ */
+function qualifyBody(n: HistoryNode, schema: string, known: Set<string>): TextEdit[] | undefined {
+  const options: Node[] = n.node.options ?? [];
+  const option = (name: string) => options.find((o) => o.DefElem?.defname === name)?.DefElem;
+  if (option('language')?.arg?.String?.sval?.toLowerCase() !== 'sql') return [];
+  const as = option('as');
+  if (!as) return []; // BEGIN ATOMIC / RETURN bodies are bound when created, whatever the path says later
+  const token = stringTokenAfter(n.stmt, as.location);
+  const tag = token && /^\$[^$]*\$/.exec(token.text)?.[0];
+  if (!token || !tag) return undefined;
+  const body = token.text.slice(tag.length, token.text.length - tag.length);
+  const parsed = parseSql(body);
+  if (!parsed.ok) return undefined;
+  const ctes = new Set<string>();
+  const spots: { location: number; relation?: string }[] = [];
+  const walk = (x: Node): void => {
+    if (!x || typeof x !== 'object') return;
+    if (Array.isArray(x)) return x.forEach(walk);
+    if (x.CommonTableExpr?.ctename) ctes.add(x.CommonTableExpr.ctename);
+    const rv = rangeVarOf(x);
+    if (rv && !rv.schemaname) spots.push({ location: rv.location, relation: rv.relname });
+    const fn = x.FuncCall?.funcname;
+    if (fn?.length === 1 && known.has(`${schema}.${fn[0].String?.sval}`)) spots.push({ location: x.FuncCall.location });
+    for (const v of Object.values(x)) walk(v);
+  };
+  walk(parsed.result);
+  const base = token.start + Buffer.byteLength(tag);
+  return spots
+    .filter((spot) => !(spot.relation && ctes.has(spot.relation)))
+    .map((spot) => replaceBytes(n.analysis, n.stmt, base + spot.location, base + spot.location, `${quoteIdent(schema)}.`));
+}
+
 /** What is wrong with a SET search_path, and the path to use instead; undefined when it is safe. */
 function judgePath(set: Node): { problem: string; replacement: string[] } | undefined {
   if (set.kind === 'VAR_SET_CURRENT')
@@ -159,10 +199,14 @@ export const sqlSecurityDefinerSearchPath: SqlRule = {
         if (!first || !definer) continue;
         // A later RESET search_path would undo an edit here: then say what to do without editing.
         const resetLater = f.pathRemoved && f.pathRemoved.index > n.index;
+        const schema = f.name.split('.').slice(0, -1).join('.');
+        const qualify = n.type === 'CreateFunctionStmt' ? qualifyBody(n, schema, ctx.model.functionNames) : undefined;
         const fix: Fix = {
-          title: `Add SET search_path = ${SAFE_PATH} (unqualified names in the body must then be schema-qualified, e.g. public.accounts)`,
+          title: qualify?.length
+            ? `Add SET search_path = ${SAFE_PATH} and qualify the ${qualify.length} name${qualify.length === 1 ? '' : 's'} the body finds in ${schema} (names inside dynamic SQL are not seen)`
+            : `Add SET search_path = ${SAFE_PATH} (unqualified names in the body must then be schema-qualified, e.g. public.accounts)`,
           safety: 'manual',
-          edits: resetLater ? [] : [replaceBytes(n.analysis, n.stmt, definer.end, definer.end, ` SET search_path = ${SAFE_PATH}`)],
+          edits: resetLater ? [] : [replaceBytes(n.analysis, n.stmt, definer.end, definer.end, ` SET search_path = ${SAFE_PATH}`), ...(qualify ?? [])],
         };
         report({
           file: ctx.analysis.file,

@@ -1,5 +1,5 @@
 import type { SqlRule } from './rule';
-import { RLS_DOCS, insertAfter, quoteIdent, tenantCondition, tokenRange } from './sql-helpers';
+import { RLS_DOCS, insertAfter, quoteIdent, relatedAt, tenantCondition, tokenRange } from './sql-helpers';
 
 export const sqlTenantTableWithoutRls: SqlRule = {
   id: 'sql-tenant-table-without-rls',
@@ -24,6 +24,15 @@ export const sqlTenantTableWithoutRls: SqlRule = {
       if (!tenant) continue;
       const { column, expr } = tenant;
       const o = t.created;
+      if (t.rlsDisabled) {
+        report({
+          file: o.analysis.file,
+          range: tokenRange(o.analysis, o.stmt, o.node.relation?.location),
+          message: `${t.name} has a tenant column (${column}) but a later statement disables its row-level security: any query without the right WHERE clause reads every tenant's rows.`,
+          related: [relatedAt(t.rlsDisabled, 'row-level security is disabled here')],
+        });
+        continue;
+      }
       const table = t.name.startsWith('public.') ? quoteIdent(t.name.slice(7)) : t.name;
       report({
         file: o.analysis.file,

@@ -1,14 +1,33 @@
 // ALTER SYSTEM SET writes postgresql.auto.conf: the same settings the conf rules judge. This turns
 // a migration's ALTER SYSTEM statements into the lines they write, one line per statement.
 import type { ParsedStatement, SqlAnalysis } from './index';
+import { scanSql } from './parser';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Node = any;
 
 export interface AlterSystemLine {
   stmt: ParsedStatement;
-  /** Byte location of the value in the statement. */
+  name: string;
+  /** Byte span of the value (all of a list) in the statement. */
   valueLocation: number;
+  valueEnd: number;
+}
+
+/**
+ * Parameters whose list items ALTER SYSTEM quotes one by one (GUC_LIST_QUOTE in guc_tables.c): a
+ * single 'a, b' literal would become the one name "a, b". Their values are written as 'a', 'b'.
+ */
+const LIST_QUOTE = new Set(['search_path', 'temp_tablespaces', 'session_preload_libraries', 'shared_preload_libraries', 'local_preload_libraries', 'unix_socket_directories']);
+
+/** The SQL that makes ALTER SYSTEM SET `name` write `value` into postgresql.auto.conf. */
+export function alterSystemValue(name: string, value: string): string {
+  const literal = (v: string) => `'${v.replace(/'/g, "''")}'`;
+  if (LIST_QUOTE.has(name.toLowerCase())) {
+    const items = value.split(',').map((v) => v.trim().replace(/^"(.*)"$/, '$1')).filter(Boolean);
+    if (items.length) return items.map(literal).join(', ');
+  }
+  return literal(value);
 }
 
 /** The postgresql.auto.conf lines the file's ALTER SYSTEM statements write, and where each came from. */
@@ -23,7 +42,10 @@ export function alterSystemConf(a: SqlAnalysis): { text: string; lines: AlterSys
       if (values.some((v: string | undefined) => v === undefined)) continue;
       // Several values make a list, as PostgreSQL writes it: 'a, b'.
       out.push(`${set.name} = '${values.join(', ').replace(/'/g, "''")}'`);
-      lines.push({ stmt, valueLocation: set.args[0].A_Const?.location ?? 0 });
+      // The values run to the end of the statement: ALTER SYSTEM SET name = v[, v…];
+      const code = scanSql(stmt.text).filter((t) => t.text !== ';');
+      const valueEnd = code.length ? code[code.length - 1].end : stmt.text.length;
+      lines.push({ stmt, name: set.name, valueLocation: set.args[0].A_Const?.location ?? 0, valueEnd });
     }
   }
   return { text: out.join('\n') + (out.length ? '\n' : ''), lines };

@@ -2,6 +2,7 @@
 // SECURITY DEFINER functions and who may execute them, views. Each fact remembers the statement
 // that established it, so rules can point there.
 import type { ParsedStatement, SqlAnalysis } from './index';
+import { splitIdentifierString } from '../conf/values';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Node = any;
@@ -22,6 +23,8 @@ export interface TableFact {
   columnTypes: Map<string, string>;
   rlsEnabled?: Origin;
   rlsForced?: Origin;
+  /** The DISABLE ROW LEVEL SECURITY that left it off, when one did. */
+  rlsDisabled?: Origin;
   policies: PolicyFact[];
 }
 
@@ -50,6 +53,8 @@ export interface SchemaModel {
   tables: Map<string, TableFact>;
   /** Policies whose table the history never created (created elsewhere): RLS state unknown. */
   functions: Map<string, FunctionFact>;
+  /** schema.name of every function the history creates, overloads and all. */
+  functionNames: Set<string>;
   views: Map<string, ViewFact>;
 }
 
@@ -62,7 +67,7 @@ const listName = (items: Node[], searchPath: string) => {
 };
 
 export function buildModel(history: SqlAnalysis[]): SchemaModel {
-  const model: SchemaModel = { tables: new Map(), functions: new Map(), views: new Map() };
+  const model: SchemaModel = { tables: new Map(), functions: new Map(), functionNames: new Set(), views: new Map() };
   let revokeFunctionsByDefault = false;
   for (const analysis of history) {
     let searchPath = 'public';
@@ -75,9 +80,17 @@ export function buildModel(history: SqlAnalysis[]): SchemaModel {
         const origin: Origin = { analysis, stmt, node };
         switch (type) {
           case 'VariableSetStmt':
-            if (node.name === 'search_path' && node.args?.[0]?.A_Const?.sval?.sval)
-              searchPath = node.args[0].A_Const.sval.sval;
+            if (node.name === 'search_path') searchPath = creationSchema(node.args?.map((a: Node) => a.A_Const?.sval?.sval ?? '')) ?? searchPath;
             break;
+          case 'SelectStmt': {
+            // pg_dump's SELECT pg_catalog.set_config('search_path', '…', false);
+            const call = node.targetList?.[0]?.ResTarget?.val?.FuncCall;
+            const fn = call?.funcname?.map((n: Node) => n.String?.sval).pop();
+            const [name, value] = (call?.args ?? []).map((a: Node) => a.A_Const?.sval?.sval);
+            if (fn === 'set_config' && name === 'search_path' && typeof value === 'string')
+              searchPath = creationSchema(splitIdentifierString(value)) ?? searchPath;
+            break;
+          }
           case 'CreateStmt': {
             const name = nameOf(node.relation, searchPath);
             const defs = (node.tableElts ?? []).map((e: Node) => e.ColumnDef).filter((d: Node) => d?.colname);
@@ -91,8 +104,8 @@ export function buildModel(history: SqlAnalysis[]): SchemaModel {
             for (const c of node.cmds ?? []) {
               const cmd = c.AlterTableCmd;
               const at = { ...origin, cmd };
-              if (cmd?.subtype === 'AT_EnableRowSecurity') t.rlsEnabled = at;
-              if (cmd?.subtype === 'AT_DisableRowSecurity') t.rlsEnabled = undefined;
+              if (cmd?.subtype === 'AT_EnableRowSecurity') [t.rlsEnabled, t.rlsDisabled] = [at, undefined];
+              if (cmd?.subtype === 'AT_DisableRowSecurity') [t.rlsEnabled, t.rlsDisabled] = [undefined, at];
               if (cmd?.subtype === 'AT_ForceRowSecurity') t.rlsForced = at;
               if (cmd?.subtype === 'AT_NoForceRowSecurity') t.rlsForced = undefined;
               const added = cmd?.subtype === 'AT_AddColumn' ? cmd.def?.ColumnDef : undefined;
@@ -142,6 +155,7 @@ export function buildModel(history: SqlAnalysis[]): SchemaModel {
               .map((p: Node) => typeName(p.FunctionParameter?.argType));
             const signature = `${name}(${args.join(', ')})`;
             model.functions.set(name, { name, signature, origin, securityDefiner: definer, publicExecuteRevoked: revokeFunctionsByDefault });
+            model.functionNames.add(name);
             break;
           }
           case 'GrantStmt': {
@@ -192,6 +206,14 @@ function typeName(t: Node): string {
   return names.join('.') + ((t?.arrayBounds?.length ?? 0) > 0 ? '[]' : '');
 }
 
+/**
+ * Where CREATE puts an unqualified name under this search_path: the first schema listed, passing
+ * over "$user" (a schema named after the role seldom exists in migrations) and pg_temp.
+ */
+function creationSchema(items: string[] | undefined): string | undefined {
+  return items?.map((s) => s.trim()).find((s) => s && s !== '$user' && s !== 'pg_temp');
+}
+
 const SERIALS: Record<string, string> = { smallserial: 'int2', serial2: 'int2', serial: 'int4', serial4: 'int4', bigserial: 'int8', serial8: 'int8' };
 
 /** A column's type as a cast names it: serial columns hold integers. */
@@ -200,13 +222,23 @@ function castType(t: Node): string {
   return SERIALS[name] ?? name;
 }
 
+/**
+ * The RangeVar a parse-tree node is, if any: wrapped ({RangeVar: …}) where the field holds any
+ * node (FROM items), bare where it can only hold a RangeVar (INSERT/UPDATE/DELETE targets).
+ */
+export function rangeVarOf(x: Node): Node | undefined {
+  if (x?.RangeVar) return x.RangeVar;
+  return typeof x?.relname === 'string' && typeof x.relpersistence === 'string' ? x : undefined;
+}
+
 /** Every table a query reads (RangeVar nodes anywhere in it). */
 function relationsIn(query: Node, searchPath: string): string[] {
   const out = new Set<string>();
   const walk = (n: Node) => {
     if (!n || typeof n !== 'object') return;
     if (Array.isArray(n)) return n.forEach(walk);
-    if (n.RangeVar) out.add(nameOf(n.RangeVar, searchPath));
+    const rv = rangeVarOf(n);
+    if (rv) out.add(nameOf(rv, searchPath));
     for (const v of Object.values(n)) walk(v);
   };
   walk(query);
