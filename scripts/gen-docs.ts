@@ -1,10 +1,11 @@
-// Regenerates docs/rules/ and the .pg-hardening.json schema from the rule modules. `--check` fails when the files are out of date (tests run it).
+// Regenerates docs/rules/, the .pg-hardening.json schema and the snippet files from the rule and template modules. `--check` fails when the files are out of date (tests run it).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RULES } from '../server/src/rules';
 import { renderRuleDoc, renderRuleIndex } from '../server/src/rules/docs';
 import { DEFAULT_MIGRATION_GLOBS, DEFAULT_TENANT_COLUMNS } from '../server/src/engine/config';
 import { SUPPORTED_PG_VERSIONS } from '../server/src/engine/types';
+import { snippetFiles } from '../server/src/templates';
 
 export function expectedDocs(): Map<string, string> {
   const dir = path.join(__dirname, '..', 'docs', 'rules');
@@ -12,6 +13,7 @@ export function expectedDocs(): Map<string, string> {
   for (const r of RULES) files.set(path.join(dir, `${r.id}.md`), renderRuleDoc(r));
   files.set(path.join(dir, 'README.md'), renderRuleIndex(RULES));
   files.set(path.join(__dirname, '..', 'schemas', 'pg-hardening.schema.json'), JSON.stringify(projectSchema(), null, 2) + '\n');
+  for (const [language, snippets] of snippetFiles()) files.set(path.join(__dirname, '..', 'snippets', `${language}.json`), JSON.stringify(snippets, null, 2) + '\n');
   return files;
 }
 

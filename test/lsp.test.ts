@@ -212,3 +212,59 @@ test('language server: a migration history is checked at start, unopened files i
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('language server: hover explains findings and hba keywords; outline, formatting and suppression actions', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgh-lsp-editor-'));
+  const file = path.join(dir, 'pg_hba.conf');
+  const uri = pathToFileURL(file).href;
+  const text = 'local all all peer\nhost all all 127.0.0.1/32 trust   # loopback\nhost  replication   all 10.0.0.0/8   scram-sha-256\n';
+  fs.writeFileSync(file, text);
+  const client = new TestClient();
+  try {
+    await client.initialize();
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'pg-hba', version: 1, text } });
+    const diagnostics = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'hba-trust'));
+    const trust = diagnostics.find((d) => d.code === 'hba-trust')!;
+
+    const onTrust = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: trust.range.start })) as { contents: { value: string } };
+    assert.match(onTrust.contents.value, /\*\*hba-trust\*\*: /, 'the finding is explained');
+    assert.match(onTrust.contents.value, /\*\*trust\*\*: Allows the connection with no password/, 'and the keyword');
+    const onPeer = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 15 } })) as { contents: { value: string } };
+    assert.match(onPeer.contents.value, /^\*\*peer\*\*: Takes the client's operating-system user name/);
+
+    const symbols = (await client.conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as { name: string; detail: string }[];
+    assert.deepEqual(symbols.map((s) => `${s.name} | ${s.detail}`), ['local all all | peer', 'host all all | 127.0.0.1/32 trust', 'host replication all | 10.0.0.0/8 scram-sha-256']);
+
+    const edits = (await client.conn.sendRequest('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } })) as { range: unknown; newText: string }[];
+    const formatted = applyEdits(text, edits.map((e) => ({ ...(e as { range: never; newText: string }), file: '' })));
+    assert.equal(
+      formatted,
+      [
+        'local  all          all                peer',
+        'host   all          all  127.0.0.1/32  trust  # loopback',
+        'host   replication  all  10.0.0.0/8    scram-sha-256',
+        '',
+      ].join('\n'),
+    );
+    const ranged = (await client.conn.sendRequest('textDocument/rangeFormatting', {
+      textDocument: { uri },
+      range: { start: { line: 2, character: 0 }, end: { line: 2, character: 5 } },
+      options: { tabSize: 2, insertSpaces: true },
+    })) as { range: { start: { line: number } } }[];
+    assert.deepEqual(ranged.map((e) => e.range.start.line), [2], 'range formatting touches only the lines asked for');
+
+    const actions = (await client.conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: trust.range,
+      context: { diagnostics: [trust], only: ['quickfix'] },
+    })) as CodeAction[];
+    const disable = actions.find((a) => a.title === 'Disable hba-trust for this line')!;
+    assert.ok(actions.some((a) => a.title === 'Disable hba-trust for this file'));
+    const suppressed = apply(text, uri, disable);
+    assert.equal(suppressed.split('\n')[1], '# pg-harden-disable-next-line hba-trust -- reason');
+    await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: suppressed }] });
+    await client.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'hba-trust'));
+  } finally {
+    await client.close();
+  }
+});

@@ -5,10 +5,9 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
-import * as fsp from 'node:fs/promises';
-import pg from 'pg';
 import { isMd5Hash, isScramVerifier, parseScramVerifier, pgBase64Decode, saslprep, scramVerifier } from '../server/src/engine/scram';
 import { PgUnavailableError, startPostgres, type PgServer } from './support/postgres';
+import { login, withScramRecord } from './support/scram-login';
 
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
@@ -158,35 +157,12 @@ test('a role created with our verifier logs in with the password over scram-sha-
     const stored = (await server.query("SELECT rolpassword FROM pg_authid WHERE rolname = 'scram_login'")).rows[0].rolpassword;
     assert.equal(stored, verifier, 'PostgreSQL stores a verifier as given');
 
-    await fsp.writeFile(
-      server.hbaFile,
-      ['local all all trust', 'host all scram_login 127.0.0.1/32 scram-sha-256', 'host all all 127.0.0.1/32 trust', ''].join('\n'),
-    );
-    await server.query('SELECT pg_reload_conf()');
-
-    const login = async (pw: string) => {
-      const c = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'scram_login', password: pw, database: 'postgres', ssl: false, connectionTimeoutMillis: 5000 });
-      c.on('error', () => undefined);
-      try {
-        await c.connect();
-        return (await c.query('SELECT current_user AS u')).rows[0].u as string;
-      } catch (e) {
-        return e as Error & { code?: string };
-      } finally {
-        await c.end().catch(() => undefined);
-      }
-    };
-    // The postmaster reloads pg_hba.conf asynchronously: wait until trust no longer lets a wrong password in.
-    let wrong = await login('not the password');
-    for (let i = 0; i < 100 && typeof wrong === 'string'; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      wrong = await login('not the password');
-    }
-    assert.ok(typeof wrong !== 'string', 'a wrong password was accepted (pg_hba.conf not reloaded?)');
-    assert.equal(wrong.code, '28P01', wrong.message);
-    assert.match(wrong.message, /password authentication failed for user "scram_login"/);
-    assert.equal(await login(password), 'scram_login');
-    await fsp.writeFile(server.hbaFile, ['local all all trust', 'host all all 127.0.0.1/32 trust', ''].join('\n'));
-    await server.query('SELECT pg_reload_conf()');
+    await withScramRecord(server, 'scram_login', async () => {
+      const wrong = await login(server, 'scram_login', 'not the password');
+      assert.ok(typeof wrong !== 'string', 'a wrong password was accepted (pg_hba.conf not reloaded?)');
+      assert.equal(wrong.code, '28P01', wrong.message);
+      assert.match(wrong.message, /password authentication failed for user "scram_login"/);
+      assert.equal(await login(server, 'scram_login', password), 'scram_login');
+    });
   });
 });

@@ -8,6 +8,8 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { createStatusItem } from './status';
+import { registerTemplateCommands } from './templates';
 
 const LANGUAGES = ['pg-hba', 'pg-ident', 'pg-conf', 'sql'];
 
@@ -59,9 +61,18 @@ export function activate(context: vscode.ExtensionContext): void {
     outputChannel: output,
   };
 
-  client = new LanguageClient('pg-hardening', 'PostgreSQL Hardening', serverOptions, clientOptions);
+  const languageClient = new LanguageClient('pg-hardening', 'PostgreSQL Hardening', serverOptions, clientOptions);
+  client = languageClient;
+  createStatusItem(context, languageClient);
+  registerTemplateCommands(context);
+  context.subscriptions.push(
+    vscode.commands.registerCommand('pg-hardening.restartServer', async () => {
+      output.appendLine('Restarting the language server.');
+      await languageClient.restart();
+    }),
+  );
   // Not awaited: activation stays cheap, and a server that fails to start is reported in the channel.
-  client.start().catch((error: unknown) => {
+  languageClient.start().catch((error: unknown) => {
     output.appendLine(`Failed to start the language server: ${String(error)}`);
   });
 }

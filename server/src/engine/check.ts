@@ -11,6 +11,7 @@ import { buildModel } from './sql/model';
 import { alterSystemConf, alterSystemValue } from './sql/alter-system';
 import { applyEdits } from './fix';
 import { DEFAULT_CONFIG, type EngineConfig } from './config';
+import { applySuppressions } from './suppressions';
 
 
 export const INTERNAL_ERROR_RULE = 'internal-error';
@@ -31,6 +32,7 @@ const isMainHba = (file: string) => /^pg_hba.*\.conf$/.test(path.basename(file))
 
 export function checkFile(file: string, text: string, kind: FileKind, opts: CheckOptions): Finding[] {
   const findings: Finding[] = [];
+  let historyTexts: SqlAnalysis[] = [];
   const run = <C>(rules: readonly Rule[], ctx: C) => {
     for (const rule of rules) {
       try {
@@ -61,11 +63,33 @@ export function checkFile(file: string, text: string, kind: FileKind, opts: Chec
         run(RULES.filter((r) => r.kind === 'sql'), { analysis, pgVersion: opts.pgVersion, history, model, config } satisfies SqlContext);
         findings.push(...alterSystemFindings(analysis, opts));
       }
+      historyTexts = history;
     }
   } catch (e) {
     findings.push(internalError(file, `the ${kind} parser`, e));
   }
-  return sortFindings(uniqueFindings(applyRuleSettings(findings, opts.config)));
+  const visible = suppress(uniqueFindings(findings), file, text, kind, historyTexts, opts);
+  return sortFindings(applyRuleSettings(visible, opts.config));
+}
+
+const SUPPRESSIBLE = new Set(RULES.map((r) => r.id));
+
+/**
+ * Suppression comments in each file with findings. The checked file (and, for SQL, every file of
+ * its history, all checked here) also reports suppressions that hide nothing; an included file
+ * does not, since its own check may see findings this one does not.
+ */
+function suppress(findings: Finding[], file: string, text: string, kind: FileKind, history: SqlAnalysis[], opts: CheckOptions): Finding[] {
+  const texts = new Map<string, { text: string; complete: boolean }>([[file, { text, complete: true }]]);
+  for (const a of history) texts.set(a.file, { text: a.text, complete: true });
+  for (const f of findings) {
+    if (texts.has(f.file)) continue;
+    const t = opts.fs.readFile(f.file);
+    if (typeof t === 'string') texts.set(f.file, { text: t, complete: false });
+  }
+  let out = findings;
+  for (const [f, t] of texts) out = applySuppressions(f, t.text, kind, out, SUPPRESSIBLE, t.complete);
+  return out;
 }
 
 /** The project's severity per rule; `off` drops the rule's findings. Internal errors always show. */

@@ -10,6 +10,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { Finding, Fix, Severity, TextEdit } from '../engine/types';
+import { RULES } from '../rules';
 
 export const SOURCE = 'pg-hardening';
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.pg-hardening`;
@@ -27,6 +28,9 @@ export const pathToUri = (file: string) => (path.isAbsolute(file) ? pathToFileUR
 /** The rule's page, shipped with the extension next to the server bundle. */
 export const docUri = (rule: string) => pathToFileURL(path.join(__dirname, '..', 'docs', 'rules', `${rule}.md`)).href;
 
+/** Rules have doc pages; the engine's own reports (internal errors, unused suppressions) do not. */
+const DOCUMENTED = new Set(RULES.map((r) => r.id));
+
 export interface DiagnosticData {
   fixes: Fix[];
 }
@@ -40,7 +44,7 @@ export function toDiagnostic(f: Finding): Diagnostic {
     message: f.message,
     data: { fixes: f.fixes } satisfies DiagnosticData,
   };
-  if (f.rule !== 'internal-error') d.codeDescription = { href: docUri(f.rule) };
+  if (DOCUMENTED.has(f.rule)) d.codeDescription = { href: docUri(f.rule) };
   if (f.related?.length)
     d.relatedInformation = f.related.map((r) => ({ location: { uri: pathToUri(r.file), range: r.range }, message: r.message }));
   return d;

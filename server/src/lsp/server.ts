@@ -12,6 +12,11 @@ import {
   type Diagnostic,
   type InitializeParams,
   type InitializeResult,
+  MarkupKind,
+  type Hover,
+  type MarkupContent,
+  type Position,
+  type Range,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { checkFile, kindOfFile } from '../engine/check';
@@ -20,8 +25,11 @@ import { nodeFileSystem } from '../engine/node-fs';
 import { CONFIG_FILE, DEFAULT_CONFIG, engineConfig, loadProjectConfig, parseProjectConfig, type EngineConfig, type ProjectConfig } from '../engine/config';
 import { RULES } from '../rules';
 import { DEFAULT_PG_VERSION, type FileKind, type FileSystem, type Finding } from '../engine/types';
-import { FIX_ALL_KIND, SOURCE, fixAction, pathToUri, toDiagnostic, uriToPath, type DiagnosticData } from './convert';
+import { FIX_ALL_KIND, SOURCE, docUri, fixAction, pathToUri, toDiagnostic, uriToPath, type DiagnosticData } from './convert';
 import { confCompletion, confHover, confSymbols } from './conf-features';
+import { hbaHover, hbaSymbols } from './hba-features';
+import { suppressActions } from './suppress-actions';
+import { formatHba } from '../engine/hba/format';
 import { isMainConf } from '../engine/conf';
 import { initEngine } from '../engine/init';
 import { collectTargets } from '../engine/targets';
@@ -67,6 +75,8 @@ export function startServer(connection: Connection): void {
         hoverProvider: true,
         completionProvider: { triggerCharacters: ['=', "'"] },
         documentSymbolProvider: true,
+        documentFormattingProvider: true,
+        documentRangeFormattingProvider: true,
       },
       serverInfo: { name: 'pg-hardening' },
     };
@@ -298,9 +308,50 @@ export function startServer(connection: Connection): void {
       return empty;
     }
   };
-  connection.onHover((p) => confRequest(p.textDocument.uri, null, (doc, v) => confHover(doc.getText(), p.position, v)));
+  /** A request on an open document; errors are logged and answered with `empty`. */
+  const request = async <T>(uri: string, empty: T, fn: (doc: TextDocument, kind: FileKind | undefined) => T | Promise<T>): Promise<T> => {
+    const doc = documents.get(uri);
+    if (!doc) return empty;
+    try {
+      return await fn(doc, kindOf(doc));
+    } catch (e) {
+      log(`request failed for ${uri}: ${(e as Error).stack ?? e}`);
+      return empty;
+    }
+  };
+  connection.onHover((p) =>
+    request(p.textDocument.uri, null, async (doc, kind) => {
+      const parts = [findingsHover(p.textDocument.uri, p.position)];
+      if (kind === 'conf') parts.push(confHover(doc.getText(), p.position, (await settingsFor(doc.uri)).postgresVersion));
+      if (kind === 'hba') parts.push(hbaHover(doc.getText(), p.position));
+      const values = parts.flatMap((h) => (h ? [(h.contents as MarkupContent).value] : []));
+      return values.length ? { contents: { kind: MarkupKind.Markdown, value: values.join('\n\n---\n\n') } } : null;
+    }),
+  );
   connection.onCompletion((p) => confRequest(p.textDocument.uri, [], (doc, v) => confCompletion(doc.getText(), p.position, v)));
-  connection.onDocumentSymbol((p) => confRequest(p.textDocument.uri, [], (doc) => confSymbols(uriToPath(doc.uri), doc.getText())));
+  connection.onDocumentSymbol((p) =>
+    request(p.textDocument.uri, [], (doc, kind) => (kind === 'conf' ? confSymbols(uriToPath(doc.uri), doc.getText()) : kind === 'hba' ? hbaSymbols(doc.getText()) : [])),
+  );
+  const format = (uri: string, range?: Range) =>
+    request(uri, [], (doc, kind) => {
+      if (kind !== 'hba') return [];
+      return formatHba(uriToPath(uri), doc.getText(), range && { start: range.start.line, end: range.end.line }).map((e) => ({ range: e.range, newText: e.newText }));
+    });
+  connection.onDocumentFormatting((p) => format(p.textDocument.uri));
+  connection.onDocumentRangeFormatting((p) => format(p.textDocument.uri, p.range));
+
+  /** What the rules say about the findings under the cursor. */
+  function findingsHover(uri: string, pos: Position): Hover | null {
+    const inRange = (r: Range) =>
+      (pos.line > r.start.line || (pos.line === r.start.line && pos.character >= r.start.character)) &&
+      (pos.line < r.end.line || (pos.line === r.end.line && pos.character <= r.end.character));
+    const ids = new Set([...(contributions.get(uri)?.values() ?? [])].flat().filter((d) => inRange(d.range)).map((d) => String(d.code)));
+    const text = [...ids].flatMap((id) => {
+      const rule = RULES.find((r) => r.id === id);
+      return rule ? [`**${rule.id}**: ${rule.docs.summary}\n\n${rule.docs.why}\n\n[Documentation](${docUri(rule.id)})`] : [];
+    });
+    return text.length ? { contents: { kind: MarkupKind.Markdown, value: text.join('\n\n---\n\n') } } : null;
+  }
 
   /** New settings can move files between histories: forget every history's findings and scan again. */
   function settingsChanged() {
@@ -345,7 +396,8 @@ export function startServer(connection: Connection): void {
         if (d.source !== SOURCE) continue;
         const data = d.data as DiagnosticData | undefined;
         for (const fix of data?.fixes ?? []) if (fix.edits.length) actions.push(fixAction(fix, d, versionOf));
-        if (typeof d.code === 'string' && d.code !== 'internal-error') {
+        actions.push(...suppressActions(doc, kindOf(doc), d, versionOf));
+        if (typeof d.code === 'string' && RULES.some((r) => r.id === d.code)) {
           const show = CodeAction.create(
             `Show documentation for ${d.code}`,
             Command.create(`Show documentation for ${d.code}`, 'pg-hardening.showRuleDocumentation', d.code),
