@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { RULES } from '../server/src/rules';
 import { renderRuleDoc, renderRuleIndex } from '../server/src/rules/docs';
 import { DEFAULT_MIGRATION_GLOBS, DEFAULT_TENANT_COLUMNS } from '../server/src/engine/config';
+import { DEFAULT_MAX_FILE_BYTES } from '../server/src/engine/node-fs';
 import { SUPPORTED_PG_VERSIONS } from '../server/src/engine/types';
 import { snippetFiles } from '../server/src/templates';
 
@@ -49,6 +50,11 @@ function projectSchema() {
         description: `Columns that mark a multi-tenant table. Default: ${DEFAULT_TENANT_COLUMNS.join(', ')}`,
         type: 'array',
         items: { type: 'string', minLength: 1 },
+      },
+      maxFileSize: {
+        description: `Files larger than this many bytes are neither read nor checked. Default: ${DEFAULT_MAX_FILE_BYTES}`,
+        type: 'integer',
+        minimum: 1024,
       },
     },
   };

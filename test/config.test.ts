@@ -84,7 +84,9 @@ test('.pg-hardening.json is validated with a message per problem, and agrees wit
     [{ postgresVersion: 12 }, ['postgresVersion: must be one of 13, 14, 15, 16, 17, 18']],
     [{ tenantColumns: 'tenant_id' }, ['tenantColumns: must be a list of non-empty strings']],
     [{ migrations: { glob: ['x'] } }, ['migrations: must be an object with "globs"']],
-    [{ tenantColumn: ['x'] }, ['tenantColumn: unknown setting (known: postgresVersion, rules, migrations, tenantColumns)']],
+    [{ tenantColumn: ['x'] }, ['tenantColumn: unknown setting (known: postgresVersion, rules, migrations, tenantColumns, maxFileSize)']],
+    [{ maxFileSize: 1_000_000 }, []],
+    [{ maxFileSize: 10.5 }, ['maxFileSize: must be a whole number of bytes, at least 1024']],
     [[1], ['the file must hold a JSON object']],
   ];
   for (const [sample, errors] of samples) {

@@ -57,6 +57,8 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const clientOptions: LanguageClientOptions = {
     documentSelector,
+    // In an untrusted workspace the server reads nothing outside the workspace folders.
+    initializationOptions: { trusted: vscode.workspace.isTrusted },
     synchronize: { configurationSection: 'pg-hardening', fileEvents },
     outputChannel: output,
   };
@@ -71,6 +73,16 @@ export function activate(context: vscode.ExtensionContext): void {
       await languageClient.restart();
     }),
   );
+  // Trust granted later widens what the server may read: start it again with the new state.
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      void restartWithTrust();
+    }),
+  );
+  async function restartWithTrust() {
+    (languageClient.clientOptions.initializationOptions as { trusted: boolean }).trusted = true;
+    await languageClient.restart();
+  }
   // Not awaited: activation stays cheap, and a server that fails to start is reported in the channel.
   languageClient.start().catch((error: unknown) => {
     output.appendLine(`Failed to start the language server: ${String(error)}`);

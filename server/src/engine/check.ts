@@ -10,7 +10,7 @@ import { historyFiles } from './sql/history';
 import { buildModel } from './sql/model';
 import { alterSystemConf, alterSystemValue } from './sql/alter-system';
 import { applyEdits } from './fix';
-import { DEFAULT_CONFIG, type EngineConfig } from './config';
+import { CONFIG_FILE, DEFAULT_CONFIG, type EngineConfig } from './config';
 import { applySuppressions } from './suppressions';
 
 
@@ -30,7 +30,25 @@ export function kindOfFile(file: string): FileKind | undefined {
 /** A main pg_hba.conf, as opposed to a fragment that another file includes. */
 const isMainHba = (file: string) => /^pg_hba.*\.conf$/.test(path.basename(file));
 
+export const FILE_TOO_LARGE_RULE = 'file-too-large';
+
+/** The one finding for a file over the size limit, which is neither parsed nor checked. */
+export function fileTooLarge(file: string, size: number, limit: number): Finding {
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return {
+    file,
+    rule: FILE_TOO_LARGE_RULE,
+    severity: 'warning',
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    message: `Not checked: this file is ${mb(size)}, over the ${mb(limit)} limit (maxFileSize in ${CONFIG_FILE}).`,
+    fixes: [],
+  };
+}
+
 export function checkFile(file: string, text: string, kind: FileKind, opts: CheckOptions): Finding[] {
+  const limit = (opts.config ?? DEFAULT_CONFIG).maxFileSize;
+  // UTF-16 units never exceed the UTF-8 bytes they came from, so this only errs towards checking.
+  if (text.length > limit) return [fileTooLarge(file, Buffer.byteLength(text), limit)];
   const findings: Finding[] = [];
   let historyTexts: SqlAnalysis[] = [];
   const run = <C>(rules: readonly Rule[], ctx: C) => {

@@ -13,6 +13,9 @@ const STRERROR: Record<string, string> = {
   ENOTDIR: 'Not a directory',
   ELOOP: 'Too many levels of symbolic links',
   ENAMETOOLONG: 'File name too long',
+  EFBIG: 'File too large',
+  // Ours, not the system's: an untrusted workspace reads nothing outside itself.
+  EOUTSIDE: 'not read: it is outside the workspace, which is not trusted',
 };
 export const strerror = (code: string) => STRERROR[code] ?? 'Input/output error';
 

@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import type { FileSystem, Severity } from './types';
 import { SUPPORTED_PG_VERSIONS } from './types';
+import { DEFAULT_MAX_FILE_BYTES } from './node-fs';
 
 export const CONFIG_FILE = '.pg-hardening.json';
 
@@ -16,6 +17,8 @@ export interface EngineConfig {
   tenantColumns: string[];
   /** Severity per rule id, or off. */
   rules: Record<string, RuleSetting>;
+  /** Larger files are not read nor checked (one finding says so). */
+  maxFileSize: number;
 }
 
 /** What a `.pg-hardening.json` may hold. */
@@ -24,6 +27,7 @@ export interface ProjectConfig {
   rules?: Record<string, RuleSetting>;
   migrations?: { globs?: string[] };
   tenantColumns?: string[];
+  maxFileSize?: number;
 }
 
 export const DEFAULT_MIGRATION_GLOBS = [
@@ -37,7 +41,12 @@ export const DEFAULT_MIGRATION_GLOBS = [
 
 export const DEFAULT_TENANT_COLUMNS = ['tenant_id', 'org_id', 'organization_id', 'account_id', 'workspace_id'];
 
-export const DEFAULT_CONFIG: EngineConfig = { migrationGlobs: DEFAULT_MIGRATION_GLOBS, tenantColumns: DEFAULT_TENANT_COLUMNS, rules: {} };
+export const DEFAULT_CONFIG: EngineConfig = {
+  migrationGlobs: DEFAULT_MIGRATION_GLOBS,
+  tenantColumns: DEFAULT_TENANT_COLUMNS,
+  rules: {},
+  maxFileSize: DEFAULT_MAX_FILE_BYTES,
+};
 
 const RULE_SETTINGS: readonly string[] = ['error', 'warning', 'information', 'hint', 'off'];
 
@@ -89,13 +98,17 @@ export function parseProjectConfig(text: string, ruleIds: readonly string[]): { 
           if (globs) config.migrations = { globs };
         }
         break;
+      case 'maxFileSize':
+        if (Number.isInteger(value) && (value as number) >= 1024) config.maxFileSize = value as number;
+        else errors.push('maxFileSize: must be a whole number of bytes, at least 1024');
+        break;
       case 'tenantColumns': {
         const columns = stringList(value, 'tenantColumns', errors);
         if (columns) config.tenantColumns = columns;
         break;
       }
       default:
-        errors.push(`${key}: unknown setting (known: postgresVersion, rules, migrations, tenantColumns)`);
+        errors.push(`${key}: unknown setting (known: postgresVersion, rules, migrations, tenantColumns, maxFileSize)`);
     }
   }
   return { config, errors };
@@ -108,6 +121,7 @@ export function engineConfig(root: string | undefined, ...layers: ProjectConfig[
     if (layer.migrations?.globs?.length) config.migrationGlobs = layer.migrations.globs;
     if (layer.tenantColumns?.length) config.tenantColumns = layer.tenantColumns;
     Object.assign(config.rules, layer.rules);
+    if (layer.maxFileSize) config.maxFileSize = layer.maxFileSize;
   }
   return config;
 }

@@ -1,43 +1,83 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { FileSystem } from './types';
 
-/** Reads the real disk; the LSP front layers open editor buffers over it. */
-export const nodeFileSystem: FileSystem = {
-  readFile(path) {
-    try {
-      const st = fs.statSync(path);
-      if (st.isDirectory()) return { code: 'EISDIR' };
-      return decodeText(fs.readFileSync(path));
-    } catch (e) {
-      return { code: (e as NodeJS.ErrnoException).code ?? 'EIO' };
-    }
-  },
-  listDirs(path) {
-    try {
-      return fs
-        .readdirSync(path, { withFileTypes: true })
-        .filter((d) => d.isDirectory())
-        .map((d) => d.name);
-    } catch {
-      return [];
-    }
-  },
-  readDir(path) {
-    try {
-      // Like PostgreSQL's GetConfFilesInDir, follow links and keep what is not a directory.
-      return fs
-        .readdirSync(path, { withFileTypes: true })
-        .filter((d) => d.isFile() || (d.isSymbolicLink() && isFile(`${path}/${d.name}`)))
-        .map((d) => d.name);
-    } catch (e) {
-      return { code: (e as NodeJS.ErrnoException).code ?? 'EIO' };
-    }
-  },
-};
+/** Files larger than this are not read (and not checked): 16 MiB unless the project says otherwise. */
+export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
 
-function isFile(path: string): boolean {
+export interface DiskOptions {
+  maxBytes?: number;
+  /**
+   * When set, only files under these folders are read (an untrusted workspace): anything else, a
+   * symbolic link leading out included, answers 'EOUTSIDE' and is never opened.
+   */
+  roots?: string[];
+}
+
+/** Reads the real disk; the LSP front layers open editor buffers over it. */
+export function diskFileSystem(opts: DiskOptions = {}): FileSystem {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const roots = opts.roots?.map(realpathOr);
+  const outside = (p: string) => roots !== undefined && !roots.some((r) => isInside(realpathOr(p), r));
+  return {
+    readFile(p) {
+      if (outside(p)) return { code: 'EOUTSIDE' };
+      try {
+        const st = fs.statSync(p);
+        if (st.isDirectory()) return { code: 'EISDIR' };
+        if (st.size > maxBytes) return { code: 'EFBIG' };
+        return decodeText(fs.readFileSync(p));
+      } catch (e) {
+        return { code: (e as NodeJS.ErrnoException).code ?? 'EIO' };
+      }
+    },
+    listDirs(p) {
+      if (outside(p)) return [];
+      try {
+        return fs
+          .readdirSync(p, { withFileTypes: true })
+          .filter((d) => d.isDirectory())
+          .map((d) => d.name);
+      } catch {
+        return [];
+      }
+    },
+    readDir(p) {
+      if (outside(p)) return { code: 'EOUTSIDE' };
+      try {
+        // Like PostgreSQL's GetConfFilesInDir, follow links and keep what is not a directory.
+        return fs
+          .readdirSync(p, { withFileTypes: true })
+          .filter((d) => d.isFile() || (d.isSymbolicLink() && isFile(`${p}/${d.name}`)))
+          .map((d) => d.name);
+      } catch (e) {
+        return { code: (e as NodeJS.ErrnoException).code ?? 'EIO' };
+      }
+    },
+  };
+}
+
+export const nodeFileSystem: FileSystem = diskFileSystem();
+
+/** The real path where there is one (links resolved), else the path made absolute. */
+function realpathOr(p: string): string {
   try {
-    return fs.statSync(path).isFile();
+    return fs.realpathSync(p);
+  } catch {
+    // A file that does not exist yet: judge its folder.
+    try {
+      return path.join(fs.realpathSync(path.dirname(p)), path.basename(p));
+    } catch {
+      return path.resolve(p);
+    }
+  }
+}
+
+const isInside = (p: string, root: string) => p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
   } catch {
     return false;
   }

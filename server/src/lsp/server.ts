@@ -19,9 +19,9 @@ import {
   type Range,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { checkFile, kindOfFile } from '../engine/check';
+import { INTERNAL_ERROR_RULE, checkFile, kindOfFile } from '../engine/check';
 import { fixFile } from '../engine/fix';
-import { nodeFileSystem } from '../engine/node-fs';
+import { diskFileSystem, nodeFileSystem } from '../engine/node-fs';
 import { CONFIG_FILE, DEFAULT_CONFIG, engineConfig, loadProjectConfig, parseProjectConfig, type EngineConfig, type ProjectConfig } from '../engine/config';
 import { RULES } from '../rules';
 import { DEFAULT_PG_VERSION, type FileKind, type FileSystem, type Finding } from '../engine/types';
@@ -53,11 +53,13 @@ export function startServer(connection: Connection): void {
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
   let canPullConfiguration = false;
 
+  /** The disk as this workspace may read it: only inside its folders when it is not trusted. */
+  let disk: FileSystem = nodeFileSystem;
   /** Open editor buffers win over the disk, so included files are checked as they are being edited. */
   const fs: FileSystem = {
-    readFile: (file) => documents.get(pathToUri(file))?.getText() ?? nodeFileSystem.readFile(file),
-    readDir: (dir) => nodeFileSystem.readDir(dir),
-    listDirs: (dir) => nodeFileSystem.listDirs?.(dir) ?? [],
+    readFile: (file) => documents.get(pathToUri(file))?.getText() ?? disk.readFile(file),
+    readDir: (dir) => disk.readDir(dir),
+    listDirs: (dir) => disk.listDirs?.(dir) ?? [],
   };
 
   const log = (message: string) => connection.console.log(`[pg-hardening] ${message}`);
@@ -68,6 +70,12 @@ export function startServer(connection: Connection): void {
     workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri).filter((u) => u.startsWith('file:'));
     if (!workspaceFolders.length && params.rootUri?.startsWith('file:')) workspaceFolders = [params.rootUri];
     canPullConfiguration = Boolean(params.capabilities.workspace?.configuration);
+    // VS Code says whether the workspace is trusted; other editors open what their user chose.
+    const trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false;
+    if (!trusted) {
+      disk = diskFileSystem({ roots: workspaceFolders.map(uriToPath) });
+      log('untrusted workspace: files outside the workspace folders are not read');
+    }
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -229,6 +237,7 @@ export function startServer(connection: Connection): void {
       log(`check failed for ${doc.uri}: ${(e as Error).stack ?? e}`);
       findings = [];
     }
+    for (const f of findings) if (f.rule === INTERNAL_ERROR_RULE) log(`${f.file}: ${f.message}`);
     // A file that has just joined a history (new settings) drops what it reported on its own.
     if (origin !== doc.uri && contributions.get(doc.uri)?.get(doc.uri)?.length) setContribution(doc.uri, []);
     setContribution(origin, findings);
@@ -429,6 +438,12 @@ export function startServer(connection: Connection): void {
     }
     return actions;
   }
+
+  // For tests and diagnosis: the server's memory after a full garbage collection (when node runs with --expose-gc).
+  connection.onRequest('pg-hardening/memoryUsage', () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    return process.memoryUsage();
+  });
 
   documents.listen(connection);
   connection.listen();
