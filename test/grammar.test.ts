@@ -1,5 +1,8 @@
-// Tokenizes pg_hba.conf and postgresql.conf lines with the TextMate engine VS Code uses and checks the scopes.
+// Tokenizes pg_hba.conf, pg_ident.conf and postgresql.conf lines with the TextMate engine VS Code uses and checks
+// the scopes; checks that package.json contributes each grammar and language configuration as they are on disk.
+// The comment-annotated grammar tests in test/grammar/ are run by grammar-files.test.ts.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { before, describe, it } from 'node:test';
@@ -10,10 +13,13 @@ import * as textmate from 'vscode-textmate';
 const grammarPaths: Record<string, string> = {
   'source.pg-hba': fileURLToPath(new URL('../syntaxes/pg-hba.tmLanguage.json', import.meta.url)),
   'source.pg-conf': fileURLToPath(new URL('../syntaxes/pg-conf.tmLanguage.json', import.meta.url)),
+  'source.pg-ident': fileURLToPath(new URL('../syntaxes/pg-ident.tmLanguage.json', import.meta.url)),
 };
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 let hbaGrammar: textmate.IGrammar;
 let confGrammar: textmate.IGrammar;
+let identGrammar: textmate.IGrammar;
 
 before(async () => {
   const wasm = await readFile(createRequire(import.meta.url).resolve('vscode-oniguruma/release/onig.wasm'));
@@ -34,6 +40,9 @@ before(async () => {
   const conf = await registry.loadGrammar('source.pg-conf');
   assert.ok(conf, 'pg-conf grammar loads');
   confGrammar = conf;
+  const ident = await registry.loadGrammar('source.pg-ident');
+  assert.ok(ident, 'pg-ident grammar loads');
+  identGrammar = ident;
 });
 
 interface Token {
@@ -60,6 +69,8 @@ function tokenizeWith(grammar: textmate.IGrammar, lines: string[]): Token[] {
 const tokenize = (...lines: string[]): Token[] => tokenizeWith(hbaGrammar, lines);
 /** postgresql.conf lines. */
 const tokenizeConf = (...lines: string[]): Token[] => tokenizeWith(confGrammar, lines);
+/** pg_ident.conf lines. */
+const tokenizeIdent = (...lines: string[]): Token[] => tokenizeWith(identGrammar, lines);
 
 /** The innermost scope of the token with this exact text (the nth one, if it recurs). */
 function scopeOf(tokens: Token[], text: string, nth = 0): string {
@@ -251,5 +262,70 @@ describe('pg-conf grammar', () => {
     assert.equal(scopeOf(tokens, 'True'), 'constant.language.boolean.pg-conf');
     assert.equal(scopeOf(tokens, 'replica'), 'string.unquoted.pg-conf');
     assert.equal(scopeOf(tokens, 'one-two'), 'string.unquoted.pg-conf');
+  });
+});
+
+describe('pg-ident grammar', () => {
+  it('scopes the map name, a system-user regex, \\1 and comments', () => {
+    const tokens = tokenizeIdent('# MAPNAME SYSTEM-USERNAME PG-USERNAME', 'mymap /^(.*)@example\\.com$ \\1 # mail users');
+    assert.equal(scopeOf(tokens, '#'), 'punctuation.definition.comment.pg-ident');
+    assert.equal(scopeOf(tokens, 'mymap'), 'entity.name.type.map.pg-ident');
+    assert.equal(scopeOf(tokens, '/^(.*)@example\\.com$'), 'string.regexp.pg-ident');
+    assert.equal(scopeOf(tokens, '\\1'), 'constant.other.placeholder.backreference.pg-ident');
+    assert.equal(scopeOf(tokens, ' mail users'), 'comment.line.number-sign.pg-ident');
+  });
+
+  it('scopes all and +group only unquoted and only as the PostgreSQL user, and include lines of two fields', () => {
+    const tokens = tokenizeIdent('m all +dba', 'm root "all"', 'include ident.d/x.conf', 'include root postgres');
+    assert.equal(scopeOf(tokens, 'all', 0), 'meta.field.system-user.pg-ident');
+    assert.equal(scopeOf(tokens, '+'), 'keyword.operator.group-membership.pg-ident');
+    assert.equal(scopeOf(tokens, 'dba'), 'entity.name.type.group.pg-ident');
+    assert.equal(scopeOf(tokens, 'all', 1), 'string.quoted.double.pg-ident');
+    assert.equal(scopeOf(tokens, 'include', 0), 'keyword.control.import.pg-ident');
+    assert.equal(scopeOf(tokens, 'ident.d/x.conf'), 'string.unquoted.path.pg-ident');
+    assert.equal(scopeOf(tokens, 'include', 1), 'entity.name.type.map.pg-ident');
+  });
+});
+
+describe('package.json contributions', () => {
+  interface Manifest {
+    contributes: {
+      languages: { id: string; configuration?: string }[];
+      grammars: { language?: string; scopeName: string; path: string }[];
+    };
+  }
+  const manifest = (): Manifest => JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as Manifest;
+  const LANGUAGES: Record<string, { scopeName: string; quote: string }> = {
+    'pg-hba': { scopeName: 'source.pg-hba', quote: '"' },
+    'pg-ident': { scopeName: 'source.pg-ident', quote: '"' },
+    'pg-conf': { scopeName: 'source.pg-conf', quote: "'" },
+  };
+
+  it('contributes each grammar with the scope name its file declares', () => {
+    const { grammars } = manifest().contributes;
+    for (const [language, { scopeName }] of Object.entries(LANGUAGES)) {
+      const grammar = grammars.find((g) => g.language === language);
+      assert.ok(grammar, `no grammar for ${language}`);
+      assert.equal(grammar.scopeName, scopeName);
+      const file = JSON.parse(readFileSync(`${ROOT}/${grammar.path}`, 'utf8')) as { scopeName: string };
+      assert.equal(file.scopeName, scopeName, grammar.path);
+    }
+  });
+
+  it('gives each language a configuration with # comments and its quote auto-closed', () => {
+    const { languages } = manifest().contributes;
+    for (const [id, { quote }] of Object.entries(LANGUAGES)) {
+      const language = languages.find((l) => l.id === id);
+      assert.ok(language?.configuration, `no language configuration for ${id}`);
+      const config = JSON.parse(readFileSync(`${ROOT}/${language.configuration}`, 'utf8')) as {
+        comments: { lineComment: string };
+        autoClosingPairs: { open: string; close: string; notIn?: string[] }[];
+        surroundingPairs: [string, string][];
+      };
+      assert.equal(config.comments.lineComment, '#', id);
+      const pair = config.autoClosingPairs.find((p) => p.open === quote);
+      assert.ok(pair && pair.close === quote && pair.notIn?.includes('comment'), `${id} auto-closes ${quote}`);
+      assert.ok(config.surroundingPairs.some(([o, c]) => o === quote && c === quote), `${id} surrounds with ${quote}`);
+    }
   });
 });
