@@ -30,6 +30,7 @@ import { confCompletion, confHover, confSymbols } from './conf-features';
 import { hbaHover, hbaSymbols } from './hba-features';
 import { suppressActions } from './suppress-actions';
 import { formatHba } from '../engine/hba/format';
+import { mapRange, positionMap, type PositionMap } from './positions';
 import { isMainConf } from '../engine/conf';
 import { initEngine } from '../engine/init';
 import { collectTargets } from '../engine/targets';
@@ -203,13 +204,31 @@ export function startServer(connection: Connection): void {
     void connection.sendDiagnostics({ uri: fileUri, diagnostics });
   }
 
+  /** Texts of files not open in the editor, read once for position mapping; a change on disk forgets them. */
+  const diskTexts = new Map<string, string | undefined>();
+  function textFor(file: string): string | undefined {
+    const open = documents.get(pathToUri(file));
+    if (open) return open.getText();
+    if (!diskTexts.has(file)) {
+      const t = disk.readFile(file);
+      diskTexts.set(file, typeof t === 'string' ? t : undefined);
+    }
+    return diskTexts.get(file);
+  }
+
   function setContribution(origin: string, findings: Finding[]) {
     // An origin that is a file always gets its (possibly empty) list; a history's is not a file.
     const byFile = new Map<string, Diagnostic[]>(origin.startsWith('file:') ? [[origin, []]] : []);
+    const maps = new Map<string, PositionMap>();
+    const mapOf = (file: string) => {
+      let m = maps.get(file);
+      if (!m) maps.set(file, (m = positionMap(textFor(file))));
+      return m;
+    };
     for (const f of findings) {
       const uri = pathToUri(f.file);
       if (!byFile.has(uri)) byFile.set(uri, []);
-      byFile.get(uri)!.push(toDiagnostic(f));
+      byFile.get(uri)!.push(toDiagnostic(inEditorCoordinates(f, mapOf)));
     }
     for (const [fileUri, perOrigin] of contributions)
       if (perOrigin.has(origin) && !byFile.has(fileUri)) {
@@ -331,20 +350,27 @@ export function startServer(connection: Connection): void {
   connection.onHover((p) =>
     request(p.textDocument.uri, null, async (doc, kind) => {
       const parts = [findingsHover(p.textDocument.uri, p.position)];
-      if (kind === 'conf') parts.push(confHover(doc.getText(), p.position, (await settingsFor(doc.uri)).postgresVersion));
-      if (kind === 'hba') parts.push(hbaHover(doc.getText(), p.position));
+      const at = positionMap(doc.getText()).toEngine(p.position);
+      if (kind === 'conf') parts.push(confHover(doc.getText(), at, (await settingsFor(doc.uri)).postgresVersion));
+      if (kind === 'hba') parts.push(hbaHover(doc.getText(), at));
       const values = parts.flatMap((h) => (h ? [(h.contents as MarkupContent).value] : []));
       return values.length ? { contents: { kind: MarkupKind.Markdown, value: values.join('\n\n---\n\n') } } : null;
     }),
   );
-  connection.onCompletion((p) => confRequest(p.textDocument.uri, [], (doc, v) => confCompletion(doc.getText(), p.position, v)));
+  connection.onCompletion((p) => confRequest(p.textDocument.uri, [], (doc, v) => confCompletion(doc.getText(), positionMap(doc.getText()).toEngine(p.position), v)));
   connection.onDocumentSymbol((p) =>
-    request(p.textDocument.uri, [], (doc, kind) => (kind === 'conf' ? confSymbols(uriToPath(doc.uri), doc.getText()) : kind === 'hba' ? hbaSymbols(doc.getText()) : [])),
+    request(p.textDocument.uri, [], (doc, kind) => {
+      const symbols = kind === 'conf' ? confSymbols(uriToPath(doc.uri), doc.getText()) : kind === 'hba' ? hbaSymbols(doc.getText()) : [];
+      const m = positionMap(doc.getText());
+      return symbols.map((x) => ({ ...x, range: mapRange(m, x.range), selectionRange: mapRange(m, x.selectionRange) }));
+    }),
   );
   const format = (uri: string, range?: Range) =>
     request(uri, [], (doc, kind) => {
       if (kind !== 'hba') return [];
-      return formatHba(uriToPath(uri), doc.getText(), range && { start: range.start.line, end: range.end.line }).map((e) => ({ range: e.range, newText: e.newText }));
+      const m = positionMap(doc.getText());
+      const lines = range && { start: m.toEngine(range.start).line, end: m.toEngine(range.end).line };
+      return formatHba(uriToPath(uri), doc.getText(), lines).map((e) => ({ range: mapRange(m, e.range), newText: e.newText }));
     });
   connection.onDocumentFormatting((p) => format(p.textDocument.uri));
   connection.onDocumentRangeFormatting((p) => format(p.textDocument.uri, p.range));
@@ -373,6 +399,7 @@ export function startServer(connection: Connection): void {
 
   connection.onDidChangeConfiguration(settingsChanged);
   connection.onDidChangeWatchedFiles(async (p) => {
+    diskTexts.clear();
     if (p.changes.some((c) => path.basename(uriToPath(c.uri)) === CONFIG_FILE)) return settingsChanged();
     revalidateAll();
     const roots = new Set<string>();
@@ -447,4 +474,15 @@ export function startServer(connection: Connection): void {
 
   documents.listen(connection);
   connection.listen();
+}
+
+/** A finding with every position in the editor's coordinates (which differ only around a lone \r). */
+function inEditorCoordinates(f: Finding, mapOf: (file: string) => PositionMap): Finding {
+  const m = mapOf(f.file);
+  return {
+    ...f,
+    range: mapRange(m, f.range),
+    related: f.related?.map((r) => ({ ...r, range: mapRange(mapOf(r.file), r.range) })),
+    fixes: f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, range: mapRange(mapOf(e.file), e.range) })) })),
+  };
 }

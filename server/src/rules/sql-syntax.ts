@@ -22,7 +22,8 @@ export const sqlSyntax: SqlRule = {
       const word = /^[^\s;(),]+/.exec(line.slice(position.character))?.[0] ?? '';
       report({
         file: analysis.file,
-        range: { start: position, end: { line: position.line, character: position.character + Math.max(1, word.length) } },
+        // "at end of input" sits after the last character: the range then ends there too.
+        range: { start: position, end: { line: position.line, character: Math.min(line.length, position.character + Math.max(1, word.length)) } },
         message: `${s.error.message}. PostgreSQL's parser rejects this statement, so the migration fails here.`,
         pgError: s.error.message,
         pgLine: position.line,

@@ -9,6 +9,8 @@ const IP_MASK = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*)$/;
 
 interface Row {
   line: number;
+  /** The line's tokens and comment as PostgreSQL reads them, to compare with the formatted line. */
+  tokens?: string;
   /** Column texts; empty for a column the record does not have (a local record's address). */
   cells: string[];
   comment: string;
@@ -16,6 +18,13 @@ interface Row {
 
 /** A field as written: its tokens, quotes kept, joined by commas. */
 const fieldText = (field: Token[]) => field.map((t) => t.raw).join(',');
+
+function tokensOf(line: string): string {
+  const [l] = logicalLines(line, false);
+  if (!l) return '[]';
+  const c = commentStart(line);
+  return JSON.stringify([tokenizeLine(l, (t) => [t]).fields.map((f) => f.map((t) => t.raw)), c >= 0 ? line.slice(c).replace(/[ \t]+$/, '') : '']);
+}
 
 /** Where a line's comment starts: the first '#' outside double quotes. */
 function commentStart(s: string): number {
@@ -54,7 +63,7 @@ export function formatHba(file: string, text: string, only?: { start: number; en
     // A NUL ends the line for PostgreSQL, and a final backslash continues it (14+): left alone.
     if (raw.includes('\0') || raw.endsWith('\\')) continue;
     const c = commentStart(raw);
-    rows.push(rowOf(fields, l.line, c >= 0 ? raw.slice(c) : ''));
+    rows.push({ ...rowOf(fields, l.line, c >= 0 ? raw.slice(c) : ''), tokens: tokensOf(raw) });
   }
   const widths: number[] = [];
   for (const r of rows) if (r.cells.length > 1) r.cells.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
@@ -66,8 +75,9 @@ export function formatHba(file: string, text: string, only?: { start: number; en
     const body = cells.join('').replace(/[ \t]+$/, '');
     const formatted = r.comment ? `${body}  ${r.comment}` : body;
     const raw = physical[r.line].replace(/\r$/, '');
-    // A line that would end in a backslash would join the next one (14+).
-    if (formatted === raw || formatted.endsWith('\\')) continue;
+    // A line that would end in a backslash would join the next one (14+); and whatever else would
+    // change a token (an unterminated quote ending in blanks, say) leaves the line as written.
+    if (formatted === raw || formatted.endsWith('\\') || tokensOf(formatted) !== r.tokens) continue;
     const range: Range = { start: { line: r.line, character: 0 }, end: { line: r.line, character: raw.length } };
     edits.push({ file, range, newText: formatted });
   }

@@ -98,13 +98,15 @@ function nextToken(l: LogicalLine, pos: number, maxToken: number): NextToken {
   let sawQuote = false;
   let initialQuote = false;
   let terminatingComma = false;
-  let buf = '';
+  // The token's length as PostgreSQL buffers it (quotes dropped, "" inside quotes kept once); the
+  // text itself is sliced out at the end rather than built a character at a time.
+  let len = 0;
   while (pos < s.length && (isBlank(s[pos]) || s[pos] === ',')) pos++;
   const start = pos;
   let end = pos;
   while (pos < s.length && (!isBlank(s[pos]) || inQuote)) {
     const c = s[pos];
-    if (buf.length >= maxToken - 1) return { terminatingComma: false, pos: s.length, tooLong: true };
+    if (len >= maxToken - 1) return { terminatingComma: false, pos: s.length, tooLong: true };
     if (c === '#' && !inQuote) {
       end = pos;
       pos = s.length;
@@ -116,23 +118,33 @@ function nextToken(l: LogicalLine, pos: number, maxToken: number): NextToken {
       pos++;
       break;
     }
-    if (c !== '"' || wasQuote) buf += c;
+    if (c !== '"' || wasQuote) len++;
     wasQuote = inQuote && c === '"' ? !wasQuote : false;
     if (c === '"') {
       inQuote = !inQuote;
       sawQuote = true;
-      if (buf.length === 0) initialQuote = true;
+      if (len === 0) initialQuote = true;
     }
     pos++;
     end = pos;
   }
-  if (!sawQuote && buf.length === 0) return { terminatingComma, pos };
+  if (!sawQuote && len === 0) return { terminatingComma, pos };
+  const raw = s.slice(start, end);
   const range = { start: l.map.pos(start), end: l.map.pos(end, true) };
-  return {
-    token: { text: buf, quoted: initialQuote, range, raw: s.slice(start, end) },
-    terminatingComma,
-    pos,
-  };
+  return { token: { text: sawQuote ? unquote(raw) : raw, quoted: initialQuote, range, raw }, terminatingComma, pos };
+}
+
+/** The token text PostgreSQL keeps of a raw token with quotes: each quote dropped, "" inside quotes kept once. */
+function unquote(raw: string): string {
+  let buf = '';
+  let inQuote = false;
+  let wasQuote = false;
+  for (const c of raw) {
+    if (c !== '"' || wasQuote) buf += c;
+    wasQuote = inQuote && c === '"' ? !wasQuote : false;
+    if (c === '"') inQuote = !inQuote;
+  }
+  return buf;
 }
 
 /**

@@ -20,6 +20,8 @@ export function analyzeSql(file: string, text: string): SqlAnalysis {
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
   const positionAt = (offset: number): Position => {
+    // PostgreSQL puts "at end of input" one past the last character.
+    offset = Math.max(0, Math.min(offset, text.length));
     let lo = 0;
     let hi = lineStarts.length - 1;
     while (lo < hi) {

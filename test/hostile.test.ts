@@ -1,0 +1,171 @@
+// Hostile and odd files, each of which gets a clear finding or nothing, in bounded time, while the
+// engine (and the server) keep working: huge lines, deep nesting, bad bytes, odd line ends, files
+// over the size limit, include cycles and link loops, unreadable files, files changing on disk.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { checkFile } from '../server/src/engine/check';
+import { initEngine } from '../server/src/engine/init';
+import { decodeText, diskFileSystem, nodeFileSystem } from '../server/src/engine/node-fs';
+import { parseSql } from '../server/src/engine/sql/parser';
+import type { FileKind, FileSystem, Finding } from '../server/src/engine/types';
+import { TestClient } from './support/lsp-client';
+
+before(() => initEngine());
+
+const NAMES: Record<'hba' | 'conf' | 'sql', string> = { hba: 'pg_hba.conf', conf: 'postgresql.conf', sql: 'x.sql' };
+const noFiles: FileSystem = { readFile: () => ({ code: 'ENOENT' }), readDir: () => ({ code: 'ENOENT' }) };
+
+function timedCheck(kind: FileKind, text: string, fsys: FileSystem = noFiles, file = `/virtual/${NAMES[kind as 'hba']}`) {
+  const start = performance.now();
+  const findings = checkFile(file, text, kind, { pgVersion: 17, fs: fsys });
+  const ms = performance.now() - start;
+  assert.deepEqual(findings.filter((f) => f.rule === 'internal-error').map((f) => f.message), []);
+  return { findings, ms };
+}
+
+function tempDir(files: Record<string, string> = {}): string {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'pgh-hostile-')));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+test('a 10 MB single line is checked in bounded time, in every format', (t) => {
+  const cases: [FileKind, string][] = [
+    ['hba', 'host all all 10.0.0.0/8 md5 ' + 'a=b '.repeat(2_600_000)],
+    ['conf', `shared_buffers = '${'x'.repeat(10_000_000)}'`],
+    ['sql', `SELECT '${'x'.repeat(10_000_000)}';`],
+  ];
+  for (const [kind, text] of cases) {
+    const { ms } = timedCheck(kind, text);
+    t.diagnostic(`${kind}: ${(text.length / 1e6).toFixed(1)} MB line in ${ms.toFixed(0)} ms`);
+    assert.ok(ms < 30_000, `${kind}: ${ms} ms`);
+  }
+});
+
+test('100,000 nested parentheses: a finding or nothing, and the parser still works after', () => {
+  const deep = `SELECT ${'('.repeat(100_000)}1${')'.repeat(100_000)};`;
+  const { findings } = timedCheck('sql', deep);
+  assert.ok(findings.every((f) => f.rule === 'sql-syntax'), findings.map((f) => f.rule).join());
+  const r = parseSql('ALTER TABLE t FORCE ROW LEVEL SECURITY;');
+  assert.ok(r.ok, 'the parser is usable after the deep input');
+  assert.deepEqual(timedCheck('sql', 'CREATE ROLE boss SUPERUSER;').findings.map((f) => f.rule), ['sql-superuser-role']);
+});
+
+test('NUL bytes, invalid UTF-8, a BOM, CRLF and lone CR: the same findings where the bytes allow', () => {
+  const sql = 'CREATE ROLE boss SUPERUSER;\n';
+  const rules = (text: string) => timedCheck('sql', text).findings.map((f) => f.rule);
+  // PostgreSQL's scanner takes a BOM for part of a word, and refuses the statement; so do we.
+  assert.deepEqual(rules('\uFEFF' + sql), ['sql-syntax']);
+  assert.deepEqual(rules(sql.replace(/\n/g, '\r\n')), ['sql-superuser-role']);
+  assert.deepEqual(rules(sql.replace(/\n/g, '\r') + 'CREATE ROLE r BYPASSRLS;'), ['sql-superuser-role', 'sql-bypassrls-role']);
+  assert.deepEqual(rules(decodeText(Buffer.concat([Buffer.from(sql), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x0a])]))), ['sql-superuser-role', 'sql-syntax']);
+  // A NUL ends PostgreSQL's reading of a statement; we report the statement, or nothing, but never crash.
+  for (const kind of ['hba', 'conf', 'sql'] as const) timedCheck(kind, 'a\0b\0\0;\n'.repeat(1000));
+});
+
+test('a file over the size limit is neither read nor checked, with one finding saying so', () => {
+  const dir = tempDir({ 'postgresql.conf': "include 'huge.conf'\n" });
+  // Sparse: 200 MB that take no disk, and would take seconds and memory to read.
+  fs.closeSync(fs.openSync(path.join(dir, 'huge.conf'), 'w'));
+  fs.truncateSync(path.join(dir, 'huge.conf'), 200 * 1024 * 1024);
+  const start = performance.now();
+  const { findings } = timedCheck('conf', "include 'huge.conf'\n", diskFileSystem(), path.join(dir, 'postgresql.conf'));
+  assert.ok(performance.now() - start < 2000);
+  assert.ok(findings.some((f) => /huge\.conf.*File too large/.test(f.message)), findings.map((f) => f.message).join('\n'));
+  const big = checkFile('/virtual/x.sql', 'x'.repeat(2048), 'sql', { pgVersion: 17, fs: noFiles, config: { migrationGlobs: [], tenantColumns: [], rules: {}, maxFileSize: 1024 } });
+  assert.deepEqual(big.map((f) => [f.rule, f.message]), [['file-too-large', 'Not checked: this file is 0.0 MB, over the 0.0 MB limit (maxFileSize in .pg-hardening.json).']]);
+});
+
+test('include cycles, @file cycles and PostgreSQL nesting limit end with its own message', () => {
+  const dir = tempDir({ 'postgresql.conf': "include 'postgresql.conf'\n", 'pg_hba.conf': 'host all @pg_hba.conf 10.0.0.0/8 md5\n' });
+  const conf = timedCheck('conf', "include 'postgresql.conf'\n", nodeFileSystem, path.join(dir, 'postgresql.conf')).findings;
+  assert.ok(conf.some((f) => /configuration file recursion in/.test(f.message)), conf.map((f) => f.message).join('\n'));
+  fs.writeFileSync(path.join(dir, 'a.conf'), "include 'b.conf'\n");
+  fs.writeFileSync(path.join(dir, 'b.conf'), "include 'a.conf'\n");
+  const cycle = timedCheck('conf', "include 'a.conf'\n", nodeFileSystem, path.join(dir, 'postgresql.conf')).findings;
+  assert.ok(cycle.some((f) => /could not open configuration file .*maximum nesting depth exceeded/.test(f.message)), cycle.map((f) => f.message).join('\n'));
+  const hba = timedCheck('hba', 'host all @pg_hba.conf 10.0.0.0/8 md5\n', nodeFileSystem, path.join(dir, 'pg_hba.conf')).findings;
+  assert.ok(hba.some((f) => /maximum nesting depth exceeded/.test(f.message)), hba.map((f) => f.message).join('\n'));
+});
+
+test('include_dir through symbolic link loops terminates', () => {
+  const dir = tempDir({ 'conf.d/10-ssl.conf': 'ssl = on\n', 'postgresql.conf': "include_dir 'conf.d'\n" });
+  fs.symlinkSync('.', path.join(dir, 'conf.d', 'loop.conf'));
+  fs.symlinkSync('..', path.join(dir, 'conf.d', 'up.conf'));
+  fs.symlinkSync(path.join(dir, 'conf.d', 'self.conf'), path.join(dir, 'conf.d', 'self.conf'));
+  const { findings } = timedCheck('conf', "include_dir 'conf.d'\n", nodeFileSystem, path.join(dir, 'postgresql.conf'));
+  assert.ok(!findings.some((f) => f.rule === 'conf-ssl-off'), 'the real file in the folder was read');
+});
+
+test('an unreadable include is reported with PostgreSQL message, and the rest is checked', () => {
+  const denied: FileSystem = { readFile: (p) => (p.endsWith('secret.conf') ? { code: 'EACCES' } : { code: 'ENOENT' }), readDir: () => ({ code: 'ENOENT' }) };
+  const text = "include 'secret.conf'\nssl = off\n";
+  const { findings } = timedCheck('conf', text, denied, '/etc/postgresql/postgresql.conf');
+  assert.ok(findings.some((f: Finding) => /could not open configuration file "\/etc\/postgresql\/secret\.conf": Permission denied/.test(f.message)), findings.map((f) => f.message).join('\n'));
+});
+
+test('confined to the workspace: no read outside it, links leading out included', () => {
+  const outside = tempDir({ 'shadow': 'root:$6$SECRETHASH:19000:0:99999:7:::\n' });
+  const ws = tempDir({ 'postgresql.conf': `include '${outside}/shadow'\ninclude 'link.conf'\n` });
+  fs.symlinkSync(path.join(outside, 'shadow'), path.join(ws, 'link.conf'));
+  const confined = diskFileSystem({ roots: [ws] });
+  assert.deepEqual(confined.readFile(path.join(outside, 'shadow')), { code: 'EOUTSIDE' });
+  assert.deepEqual(confined.readFile(path.join(ws, 'link.conf')), { code: 'EOUTSIDE' });
+  const { findings } = timedCheck('conf', fs.readFileSync(path.join(ws, 'postgresql.conf'), 'utf8'), confined, path.join(ws, 'postgresql.conf'));
+  const text = JSON.stringify(findings);
+  assert.ok(!text.includes('SECRETHASH'), 'nothing of the outside file shows');
+  assert.equal(findings.filter((f) => /outside the workspace/.test(f.message)).length, 2, findings.map((f) => f.message).join('\n'));
+});
+
+test('language server: a lone CR is a blank to PostgreSQL and a line end to the editor; findings land on the right token', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'pg_hba.conf');
+  const uri = pathToFileURL(file).href;
+  // One record for PostgreSQL ("trust" then a bad option "host"); two lines in the editor.
+  const text = 'local all all trust\rhost all all 10.0.0.0/8 md5\n';
+  fs.writeFileSync(file, text);
+  const client = new TestClient();
+  try {
+    await client.initialize();
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'pg-hba', version: 1, text } });
+    const diagnostics = await client.waitForDiagnostics(uri, (d) => d.length > 0);
+    const editorLines = text.split(/\r\n|\r|\n/);
+    const at = (r: { start: { line: number; character: number }; end: { line: number; character: number } }) =>
+      r.start.line === r.end.line ? editorLines[r.start.line].slice(r.start.character, r.end.character) : '<multi-line>';
+    const syntax = diagnostics.find((d) => d.code === 'hba-syntax');
+    assert.ok(syntax, diagnostics.map((d) => d.code).join());
+    assert.equal(syntax.range.start.line, 1, 'the bad option is on the editor second line');
+    assert.equal(at(syntax.range), 'host');
+  } finally {
+    await client.close();
+  }
+});
+
+test('language server: an included file that changes on disk updates the open file findings', async () => {
+  const dir = tempDir({ 'extra.conf': 'ssl = on\n' });
+  const file = path.join(dir, 'postgresql.conf');
+  const uri = pathToFileURL(file).href;
+  const text = "include 'extra.conf'\n";
+  fs.writeFileSync(file, text);
+  const client = new TestClient();
+  try {
+    await client.initialize(pathToFileURL(dir).href);
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'pg-conf', version: 1, text } });
+    await client.waitForDiagnostics(uri, (d) => d.length > 0 && !d.some((x) => x.code === 'conf-ssl-off'));
+    fs.writeFileSync(path.join(dir, 'extra.conf'), 'ssl = off\n');
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(dir, 'extra.conf')).href, type: 2 }] });
+    await client.waitForDiagnostics(pathToFileURL(path.join(dir, 'extra.conf')).href, (d) => d.some((x) => x.code === 'conf-ssl-off'));
+    fs.rmSync(path.join(dir, 'extra.conf'));
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(dir, 'extra.conf')).href, type: 3 }] });
+    await client.waitForDiagnostics(uri, (d) => d.some((x) => /could not open configuration file .*extra\.conf/.test(x.message)));
+  } finally {
+    await client.close();
+  }
+});
