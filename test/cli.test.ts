@@ -141,7 +141,7 @@ test('usage and I/O errors exit 2 with a clear message', () => {
   const cases: [string[], RegExp][] = [
     [['check', 'does-not-exist'], /cannot read does-not-exist: no such file or directory/],
     [['check', '--pg-version', '12', 'examples'], /--pg-version must be one of 13, 14, 15, 16, 17, 18/],
-    [['check', '--format', 'xml', 'examples'], /--format must be text, json or sarif/],
+    [['check', '--format', 'xml', 'examples'], /--format must be text, json, sarif or gitlab/],
     [['check', '--bogus'], /Unknown option '--bogus'/],
     [['lint'], /unknown command "lint"/],
   ];

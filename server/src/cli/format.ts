@@ -1,4 +1,5 @@
-// Output formats of `pg-harden check`: text for people, JSON for scripts, SARIF for code scanning.
+// Output formats of `pg-harden check`: text for people, JSON for scripts, SARIF for code scanning
+// (GitLab's Code Quality report is in gitlab.ts).
 import * as path from 'node:path';
 import type { Finding, Range, Severity } from '../engine/types';
 import { RULES } from '../rules';
@@ -6,6 +7,9 @@ import { renderRuleDoc } from '../rules/docs';
 
 /** Paths relative to the current directory, with forward slashes, as the JSON format promises. */
 export const displayPath = (file: string) => path.relative(process.cwd(), file).split(path.sep).join('/') || '.';
+
+/** The zero-based last line a range covers: one that ends at the start of a line stops before it. */
+export const lastLineOf = (r: Range) => (r.end.line > r.start.line && r.end.character === 0 ? r.end.line - 1 : r.end.line);
 
 export function formatJson(findings: Finding[]): string {
   return JSON.stringify(

@@ -2,29 +2,48 @@
 // 2 on a usage or I/O error.
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { checkFile, sortFindings, uniqueFindings } from '../engine/check';
+import { checkTargets, fileTooLarge, sortFindings } from '../engine/check';
 import { fixFile } from '../engine/fix';
-import { decodeText, nodeFileSystem } from '../engine/node-fs';
-import { DEFAULT_PG_VERSION, SUPPORTED_PG_VERSIONS, type FileKind, type Severity } from '../engine/types';
+import { decodeText, diskFileSystem, nodeFileSystem } from '../engine/node-fs';
+import { DEFAULT_PG_VERSION, SUPPORTED_PG_VERSIONS, type FileKind, type Finding, type Severity } from '../engine/types';
 import { collectTargets } from '../engine/targets';
 import { initEngine } from '../engine/init';
 import { CONFIG_FILE, engineConfig, loadProjectConfig, parseProjectConfig } from '../engine/config';
+import { scramVerifier } from '../engine/scram';
 import { RULES } from '../rules';
 import * as path from 'node:path';
 import { displayPath, formatJson, formatSarif, formatText } from './format';
+import { formatGitlab } from './gitlab';
+import { changedLinesSince, touchesChangedLine } from './changed-lines';
+import { buildBaseline, findingsNotInBaseline, readBaseline, writeBaseline, type Baseline } from './baseline';
+import { lspArgumentError, startLanguageServer } from './lsp';
+import { readPassword } from './scram-verifier';
 
 declare const PG_HARDEN_VERSION: string | undefined;
 const VERSION = typeof PG_HARDEN_VERSION === 'string' ? PG_HARDEN_VERSION : '0.0.0-dev';
 
+const FORMATS = ['text', 'json', 'sarif', 'gitlab'];
+
 const USAGE = `Usage:
-  pg-harden check [paths...] [--format text|json|sarif] [--kind hba|conf|sql] [--pg-version 13-18] [--fail-on error|warning] [--config FILE]
+  pg-harden check [paths...] [--format text|json|sarif|gitlab] [--kind hba|conf|sql] [--pg-version 13-18] [--fail-on error|warning] [--config FILE]
+                  [--changed-since GIT_REF] [--baseline FILE [--update-baseline]]
   pg-harden fix [paths...] [--unsafe] [--kind hba|conf|sql] [--pg-version 13-18] [--config FILE]
+  pg-harden lsp --stdio
+  pg-harden scram-verifier < file-holding-the-password
   pg-harden --version | --help
 
 Paths are files or directories (default: the current directory). The file kind comes from the name
 (pg_hba.conf, *.hba.conf, postgresql.conf, *.sql ...) unless --kind says otherwise.
 Settings come from --config, else the nearest ${CONFIG_FILE} in the current directory or above;
-command-line options win over it.`;
+command-line options win over it.
+
+  --changed-since GIT_REF  only findings on lines added or changed since GIT_REF (git diff GIT_REF;
+                           untracked files count as new in full)
+  --baseline FILE          only findings not recorded in FILE; with --update-baseline, record the
+                           current findings in FILE first (the run then reports none)
+  lsp --stdio              the language server, over standard input and output, for any LSP editor
+  scram-verifier           reads one line, the password, from standard input (typed without echo at a
+                           terminal) and prints the SCRAM-SHA-256 verifier PostgreSQL would store`;
 
 class UsageError extends Error {}
 
@@ -34,11 +53,15 @@ interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
   color: boolean;
+  stdin: NodeJS.ReadStream;
+  /** Writes to the terminal as is (no newline added): the password prompt. */
+  prompt: (s: string) => void;
 }
 
-export function run(argv: string[], io: Io): number {
+/** The exit status, or undefined once the language server runs (it exits when its client closes it). */
+export async function run(argv: string[], io: Io): Promise<number | undefined> {
   try {
-    return dispatch(argv, io);
+    return await dispatch(argv, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`pg-harden: ${e.message}\n\n${USAGE}`);
@@ -49,7 +72,7 @@ export function run(argv: string[], io: Io): number {
   }
 }
 
-function dispatch(argv: string[], io: Io): number {
+async function dispatch(argv: string[], io: Io): Promise<number | undefined> {
   const [command, ...rest] = argv;
   if (command === '--version' || command === '-v') {
     io.out(VERSION);
@@ -59,7 +82,22 @@ function dispatch(argv: string[], io: Io): number {
     io.out(USAGE);
     return command === undefined ? 2 : 0;
   }
+  if (command === 'lsp') {
+    const problem = lspArgumentError(rest);
+    if (problem) throw new UsageError(problem);
+    startLanguageServer();
+    return undefined;
+  }
+  if (command === 'scram-verifier') {
+    if (rest.length) throw new UsageError('"pg-harden scram-verifier" takes no arguments: it reads the password from standard input');
+    io.out(scramVerifier(await readPassword(io.stdin, io.prompt)));
+    return 0;
+  }
   if (command !== 'check' && command !== 'fix') throw new UsageError(`unknown command "${command}"`);
+  return checkOrFix(command, rest, io);
+}
+
+function checkOrFix(command: 'check' | 'fix', rest: string[], io: Io): number {
   let parsed;
   try {
     parsed = parseArgs({
@@ -72,6 +110,9 @@ function dispatch(argv: string[], io: Io): number {
         config: { type: 'string' },
         'fail-on': { type: 'string', default: 'error' },
         unsafe: { type: 'boolean', default: false },
+        'changed-since': { type: 'string' },
+        baseline: { type: 'string' },
+        'update-baseline': { type: 'boolean', default: false },
       },
     });
   } catch (e) {
@@ -85,14 +126,31 @@ function dispatch(argv: string[], io: Io): number {
   const kind = values.kind as FileKind | undefined;
   if (kind !== undefined && !['hba', 'conf', 'sql'].includes(kind))
     throw new UsageError(`--kind must be hba, conf or sql (got "${kind}")`);
-  if (!['text', 'json', 'sarif'].includes(values.format!))
-    throw new UsageError(`--format must be text, json or sarif (got "${values.format}")`);
+  if (!FORMATS.includes(values.format!)) throw new UsageError(`--format must be text, json, sarif or gitlab (got "${values.format}")`);
   if (values['fail-on'] !== 'error' && values['fail-on'] !== 'warning')
     throw new UsageError(`--fail-on must be error or warning (got "${values['fail-on']}")`);
   if (command === 'check' && values.unsafe) throw new UsageError('--unsafe applies only to "pg-harden fix"');
+  if (command === 'fix')
+    for (const option of ['changed-since', 'baseline', 'update-baseline'] as const)
+      if (values[option] !== undefined && values[option] !== false) throw new UsageError(`--${option} applies only to "pg-harden check"`);
+  if (values['update-baseline'] && values.baseline === undefined)
+    throw new UsageError('--update-baseline needs --baseline FILE, the file to record the findings in');
+  if (values['update-baseline'] && values['changed-since'] !== undefined)
+    throw new UsageError('--update-baseline records every finding, so it cannot be combined with --changed-since');
+  // Git and the baseline are asked before the (longer) check, so a wrong ref or file fails fast.
+  const changedLines = values['changed-since'] === undefined ? undefined : changedLinesSince(values['changed-since'], process.cwd());
+  const baseline = values.baseline === undefined || values['update-baseline'] ? undefined : readBaseline(values.baseline);
 
-  const targets = collectTargets(positionals.length ? positionals : ['.'], kind);
-  const opts = { pgVersion, fs: nodeFileSystem, config: engineConfig(project.file ? path.dirname(project.file) : process.cwd(), project.config) };
+  const config = engineConfig(project.file ? path.dirname(project.file) : process.cwd(), project.config);
+  const opts = { pgVersion, fs: diskFileSystem({ maxBytes: config.maxFileSize }), config };
+  // Files over the size limit are reported, not read: a stat says how big they are.
+  const tooLarge: Finding[] = [];
+  const targets = collectTargets(positionals.length ? positionals : ['.'], kind).filter((t) => {
+    const size = fs.statSync(t.file).size;
+    if (size <= config.maxFileSize) return true;
+    tooLarge.push(fileTooLarge(t.file, size, config.maxFileSize));
+    return false;
+  });
   const texts = new Map<string, string>();
   const read = (file: string) => {
     let text = texts.get(file);
@@ -121,14 +179,36 @@ function dispatch(argv: string[], io: Io): number {
     return 0;
   }
 
-  const findings = sortFindings(uniqueFindings(targets.flatMap((t) => checkFile(t.file, read(t.file), t.kind, opts))));
+  let findings = sortFindings([...tooLarge, ...checkTargets(targets, read, opts)]);
   for (const f of findings) if (!texts.has(f.file)) safeRead(f.file, texts);
+  if (changedLines)
+    findings = hideFindings(findings, findings.filter((f) => touchesChangedLine(f, changedLines)), `on lines unchanged since ${values['changed-since']}`, io);
+  if (values.baseline !== undefined) findings = applyBaseline(findings, texts, values.baseline, baseline, io);
   if (values.format === 'json') io.out(formatJson(findings));
   else if (values.format === 'sarif') io.out(formatSarif(findings, VERSION));
+  else if (values.format === 'gitlab') io.out(formatGitlab(findings, texts));
   else io.out(formatText(findings, texts, io.color));
   const threshold = RANK[values['fail-on'] as Severity];
   return findings.some((f) => RANK[f.severity] >= threshold) ? 1 : 0;
 }
+
+/** With no baseline given to read, records one from the findings (--update-baseline), then reports none of them. */
+function applyBaseline(findings: Finding[], texts: Map<string, string>, file: string, baseline: Baseline | undefined, io: Io): Finding[] {
+  if (!baseline) {
+    baseline = buildBaseline(findings, texts, file);
+    writeBaseline(file, baseline);
+    io.err(`pg-harden: recorded ${plural(findings.length, 'finding')} in the baseline ${file}`);
+  }
+  return hideFindings(findings, findingsNotInBaseline(findings, texts, baseline, file), `in the baseline ${file}`, io);
+}
+
+/** Says on stderr how many findings a filter hid, so a quiet report is never mistaken for a clean one. */
+function hideFindings(all: Finding[], kept: Finding[], why: string, io: Io): Finding[] {
+  if (kept.length < all.length) io.err(`pg-harden: ${plural(all.length - kept.length, 'finding')} ${why} not reported`);
+  return kept;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The project's settings; a broken settings file stops the run (a typo must not switch checks off). */
 function projectConfig(explicit: string | undefined): ReturnType<typeof loadProjectConfig> {
@@ -149,17 +229,19 @@ function safeRead(file: string, texts: Map<string, string>) {
   try {
     texts.set(file, decodeText(fs.readFileSync(file)));
   } catch {
-    // The source line is decoration; the finding stands without it.
+    // The finding stands without its source line (which then reads as empty for baselines and fingerprints).
   }
 }
 
 if (require.main === module) {
-  void initEngine().then(() => {
-    const code = run(process.argv.slice(2), {
-    out: (s) => process.stdout.write(s + '\n'),
-    err: (s) => process.stderr.write(s + '\n'),
+  void initEngine().then(async () => {
+    const code = await run(process.argv.slice(2), {
+      out: (s) => process.stdout.write(s + '\n'),
+      err: (s) => process.stderr.write(s + '\n'),
       color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+      stdin: process.stdin,
+      prompt: (s) => process.stderr.write(s),
     });
-    process.exitCode = code;
+    if (code !== undefined) process.exitCode = code;
   });
 }

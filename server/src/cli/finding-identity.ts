@@ -1,0 +1,42 @@
+// What makes a finding "the same finding" across runs, for baselines and GitLab fingerprints: its
+// rule, its file, the text of its line and how many identical ones come before it. Line numbers are
+// left out on purpose, so an edit elsewhere in the file (a comment added above) changes nothing.
+import { createHash } from 'node:crypto';
+import type { Finding } from '../engine/types';
+
+export interface FindingIdentity {
+  rule: string;
+  /** The file, relative and with forward slashes, as the caller names files. */
+  file: string;
+  /**
+   * A hash of the line's text, trimmed so re-indenting does not count as a change. Hashed, never
+   * stored as is: the line may hold a password (CREATE ROLE … PASSWORD '…').
+   */
+  lineHash: string;
+  /** 0 for the first finding with this rule, file and line text, 1 for the next, and so on. */
+  occurrence: number;
+}
+
+const hashText = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 16);
+
+/** Identities of findings in the order given (sorted findings number their occurrences top to bottom). */
+export function identify(findings: readonly Finding[], texts: ReadonlyMap<string, string>, relative: (file: string) => string): FindingIdentity[] {
+  const linesOf = new Map<string, string[]>();
+  /** The text of a finding's first line, or '' when the file could not be read. */
+  const lineText = (f: Finding) => {
+    let lines = linesOf.get(f.file);
+    if (!lines) linesOf.set(f.file, (lines = texts.get(f.file)?.split('\n') ?? []));
+    return lines[f.range.start.line]?.trim() ?? '';
+  };
+  const seen = new Map<string, number>();
+  return findings.map((f) => {
+    const base = { rule: f.rule, file: relative(f.file), lineHash: hashText(lineText(f)) };
+    const key = identityKey(base);
+    const occurrence = seen.get(key) ?? 0;
+    seen.set(key, occurrence + 1);
+    return { ...base, occurrence };
+  });
+}
+
+/** One string for rule, file and line hash (not the occurrence). */
+export const identityKey = (i: Pick<FindingIdentity, 'rule' | 'file' | 'lineHash'>) => JSON.stringify([i.rule, i.file, i.lineHash]);

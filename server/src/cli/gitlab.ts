@@ -1,0 +1,29 @@
+// `--format gitlab`: GitLab's Code Quality report (a subset of the Code Climate issue format), what
+// merge requests show in their Code Quality widget and diff annotations.
+import { createHash } from 'node:crypto';
+import type { Finding, Severity } from '../engine/types';
+import { identify } from './finding-identity';
+import { displayPath, lastLineOf } from './format';
+
+const GITLAB_SEVERITY: Record<Severity, string> = { error: 'critical', warning: 'major', information: 'minor', hint: 'info' };
+
+export function formatGitlab(findings: readonly Finding[], texts: ReadonlyMap<string, string>): string {
+  const identities = identify(findings, texts, displayPath);
+  return JSON.stringify(
+    findings.map((f, i) => ({
+      type: 'issue',
+      check_name: f.rule,
+      description: f.message,
+      categories: ['Security'],
+      // GitLab tells new findings from fixed ones by fingerprint, so it must not move with the line.
+      fingerprint: createHash('sha256').update(JSON.stringify(identities[i])).digest('hex'),
+      severity: GITLAB_SEVERITY[f.severity],
+      location: {
+        path: displayPath(f.file),
+        lines: { begin: f.range.start.line + 1, end: lastLineOf(f.range) + 1 },
+      },
+    })),
+    null,
+    2,
+  );
+}
