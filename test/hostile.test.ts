@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { checkFile } from '../server/src/engine/check';
 import { initEngine } from '../server/src/engine/init';
 import { decodeText, diskFileSystem, nodeFileSystem } from '../server/src/engine/node-fs';
@@ -168,4 +169,17 @@ test('language server: an included file that changes on disk updates the open fi
   } finally {
     await client.close();
   }
+});
+
+test('CLI: a 200 MB (sparse) migration is reported as too large in well under a second, without being read', () => {
+  const dir = tempDir({ 'migrations/001_ok.sql': 'CREATE ROLE boss SUPERUSER;\n' });
+  const big = path.join(dir, 'migrations', '002_dump.sql');
+  fs.closeSync(fs.openSync(big, 'w'));
+  fs.truncateSync(big, 200 * 1024 * 1024);
+  const start = performance.now();
+  const r = spawnSync(process.execPath, [path.join(__dirname, '..', 'dist', 'cli.js'), 'check', dir, '--format', 'json'], { encoding: 'utf8', timeout: 60_000 });
+  const ms = performance.now() - start;
+  const rules = (JSON.parse(r.stdout).diagnostics as { file: string; rule: string; message: string }[]).map((d) => `${path.basename(d.file)} ${d.rule}`);
+  assert.deepEqual(rules, ['001_ok.sql sql-superuser-role', '002_dump.sql file-too-large']);
+  assert.ok(ms < 5000, `${ms} ms`);
 });

@@ -6,7 +6,7 @@ import { analyzeConf, type ConfAnalysis } from './conf';
 import { RULES } from '../rules';
 import type { ConfContext, HbaContext, Report, Rule, SqlContext } from '../rules/rule';
 import { analyzeSql, utf16OfByte, type ParsedStatement, type SqlAnalysis } from './sql';
-import { historyFiles } from './sql/history';
+import { historyFiles, historyRoot } from './sql/history';
 import { buildModel } from './sql/model';
 import { alterSystemConf, alterSystemValue } from './sql/alter-system';
 import { applyEdits } from './fix';
@@ -118,6 +118,25 @@ function applyRuleSettings(findings: Finding[], config: EngineConfig | undefined
     if (setting === 'off') return [];
     return setting ? [{ ...f, severity: setting }] : [f];
   });
+}
+
+/**
+ * Checks many files. Checking one file of a migration history checks the whole history, so each
+ * history is checked once, through the first of its files given: not once per file, which would
+ * parse a history of n files n times.
+ */
+export function checkTargets(targets: { file: string; kind: FileKind }[], read: (file: string) => string, opts: CheckOptions): Finding[] {
+  const histories = new Set<string>();
+  const out: Finding[] = [];
+  for (const t of targets) {
+    const root = t.kind === 'sql' ? historyRoot(t.file, opts.config) : undefined;
+    if (root !== undefined) {
+      if (histories.has(root)) continue;
+      histories.add(root);
+    }
+    out.push(...checkFile(t.file, read(t.file), t.kind, opts));
+  }
+  return sortFindings(uniqueFindings(out));
 }
 
 /**
