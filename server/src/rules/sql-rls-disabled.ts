@@ -42,6 +42,8 @@ export const sqlRlsDisabled: SqlRule = {
     const nodes = historyNodes(ctx.history);
     for (const n of nodes) {
       if (n.analysis !== ctx.analysis || n.type !== 'AlterTableStmt') continue;
+      const turnsOff = (n.node.cmds ?? []).some((c: Node) => c.AlterTableCmd?.subtype === 'AT_DisableRowSecurity' || c.AlterTableCmd?.subtype === 'AT_NoForceRowSecurity');
+      if (!turnsOff) continue;
       const table = qualifiedName(n.node.relation);
       const code = codeTokens(n.stmt);
       const word = (i: number) => code[i]?.text.toUpperCase();

@@ -123,8 +123,8 @@ export const sqlSessionSet: SqlRule = {
     });
     for (const n of historyNodes(ctx.history)) {
       if (n.analysis !== ctx.analysis) continue;
-      const code = codeTokens(n.stmt);
       if (n.type === 'VariableSetStmt' && n.node.kind === 'VAR_SET_VALUE' && !n.node.is_local && isCustom(n.node.name)) {
+        const code = codeTokens(n.stmt);
         const set = code[0];
         const session = code[1]?.text.toUpperCase() === 'SESSION' ? code[1] : undefined;
         if (set?.text.toUpperCase() !== 'SET') continue;
@@ -137,6 +137,9 @@ export const sqlSessionSet: SqlRule = {
         });
         continue;
       }
+      // Most statements never mention set_config: skip the walk and the scan for them.
+      if (!/set_config/i.test(n.stmt.text)) continue;
+      const code = codeTokens(n.stmt);
       for (const call of funcCalls(n.node)) {
         const names = (call.funcname ?? []).map((x: Node) => x.String?.sval ?? '');
         const args = call.args ?? [];
