@@ -15,6 +15,7 @@ export interface Suppression {
   range: Range;
   /** What removing it deletes: the whole line when the comment is all there is on it. */
   removal: Range;
+  hasNul: boolean;
 }
 
 const DIRECTIVE = /pg-harden-disable-(next-line|file)\b([^\n]*)/;
@@ -55,7 +56,7 @@ export function parseSuppressions(text: string, kind: FileKind): Suppression[] {
     const before = s.slice(0, at).trimEnd().length;
     const removal: Range =
       before === 0 ? { start: { line, character: 0 }, end: { line: line + 1, character: 0 } } : { start: { line, character: before }, end: { line, character: end } };
-    out.push({ scope: m[1] as Suppression['scope'], ids, line, range: { start: { line, character: start }, end: { line, character: end } }, removal });
+    out.push({ scope: m[1] as Suppression['scope'], ids, line, range: { start: { line, character: start }, end: { line, character: end } }, removal, hasNul: s.includes('\0') });
   }
   return out;
 }
@@ -99,8 +100,8 @@ export function applySuppressions(
       severity: 'hint',
       range: s.range,
       message: `This suppression ${problems.join('; ')}: remove it or fix the rule list.`,
-      // Removing a comment changes nothing PostgreSQL does.
-      fixes: [{ title: 'Remove this suppression comment', safety: 'safe', edits: [{ file, range: s.removal, newText: '' }] }],
+      // Removing a comment changes nothing PostgreSQL does; unless it holds a NUL, where the parser stops reading.
+      fixes: s.hasNul ? [] : [{ title: 'Remove this suppression comment', safety: 'safe', edits: [{ file, range: s.removal, newText: '' }] }],
     });
   }
   return kept;

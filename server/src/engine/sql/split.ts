@@ -17,34 +17,70 @@ export interface SplitResult {
   prepared: string;
 }
 
-const isIdentStart = (c: string | undefined) => c !== undefined && (/[A-Za-z_]/.test(c) || c.charCodeAt(0) >= 0x80);
-const isIdentChar = (c: string | undefined) => c !== undefined && (/[A-Za-z0-9_$]/.test(c) || c.charCodeAt(0) >= 0x80);
+/** Letters, _, and any non-ASCII character start a word; digits and $ may follow. */
+function isIdentStart(c: string | undefined): boolean {
+  if (c === undefined) return false;
+  const k = c.charCodeAt(0);
+  return (k >= 65 && k <= 90) || (k >= 97 && k <= 122) || k === 95 || k >= 0x80;
+}
+function isIdentChar(c: string | undefined): boolean {
+  if (c === undefined) return false;
+  const k = c.charCodeAt(0);
+  return isIdentStart(c) || (k >= 48 && k <= 57) || k === 36;
+}
+
+/** A same-length replacement of the text (a blanked meta-command, a neutralized variable). */
+interface Patch {
+  at: number;
+  text: string;
+}
+
+/** `text` from `from` to `to` with the patches that fall inside applied (patches are in order). */
+function patched(text: string, patches: Patch[], from: number, to: number): string {
+  let out = '';
+  let pos = from;
+  for (const p of patches) {
+    if (p.at + p.text.length <= from || p.at >= to) continue;
+    const a = Math.max(p.at, from);
+    const b = Math.min(p.at + p.text.length, to);
+    out += text.slice(pos, a) + p.text.slice(a - p.at, b - p.at);
+    pos = b;
+  }
+  return out + text.slice(pos, to);
+}
 
 export function splitStatements(text: string): SplitResult {
-  const out = text.split('');
+  const patches: Patch[] = [];
   const statements: SqlStatement[] = [];
   let i = 0;
   let stmtStart = 0;
   let depth = 0; // parentheses
   let atomic = 0; // BEGIN ATOMIC ... END nesting
-  let words: string[] = []; // upper-cased words of the current statement, for BEGIN ATOMIC
-  const blank = (from: number, to: number) => {
-    for (let k = from; k < to; k++) if (out[k] !== '\n' && out[k] !== '\r') out[k] = ' ';
-  };
+  let lastWord = ''; // the previous word, upper-cased when it matters (BEGIN before ATOMIC)
+  let code = false; // the statement has something besides blanks and comments
+  const blank = (from: number, to: number) => patches.push({ at: from, text: text.slice(from, to).replace(/[^\r\n]/g, ' ') });
   const finish = (end: number) => {
-    const body = out.slice(stmtStart, text[end] === ';' ? end + 1 : end).join('');
-    if (/\S/.test(stripComments(body))) statements.push({ start: stmtStart, end, text: body });
+    const to = text[end] === ';' ? end + 1 : end;
+    if (code) statements.push({ start: stmtStart, end, text: patches.length ? patched(text, patches, stmtStart, to) : text.slice(stmtStart, to) });
     stmtStart = end + 1;
     depth = 0;
     atomic = 0;
-    words = [];
+    lastWord = '';
+    code = false;
   };
   while (i < text.length) {
     const c = text[i];
     const next = text[i + 1];
+    if (c === ' ' || c === '\n' || c === '\t' || c === '\r') {
+      i++;
+      continue;
+    }
     if (c === '-' && next === '-') {
-      while (i < text.length && text[i] !== '\n') i++;
-    } else if (c === '/' && next === '*') {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl;
+      continue;
+    }
+    if (c === '/' && next === '*') {
       let nest = 1;
       i += 2;
       while (i < text.length && nest > 0) {
@@ -52,7 +88,10 @@ export function splitStatements(text: string): SplitResult {
         else if (text[i] === '*' && text[i + 1] === '/') (nest--, (i += 2));
         else i++;
       }
-    } else if (c === "'" || ((c === 'E' || c === 'e') && next === "'" && !isIdentChar(text[i - 1]))) {
+      continue;
+    }
+    if (c !== '\\' && c !== ';') code = true;
+    if (c === "'" || ((c === 'E' || c === 'e') && next === "'" && !isIdentChar(text[i - 1]))) {
       const escapes = c !== "'";
       i += escapes ? 2 : 1;
       while (i < text.length) {
@@ -86,12 +125,12 @@ export function splitStatements(text: string): SplitResult {
       if (quote) {
         const close = text.indexOf(quote, i + 2);
         if (close > 0 && !text.slice(i + 2, close).includes('\n')) {
-          out[i] = ' ';
+          patches.push({ at: i, text: ' ' });
           i = close + 1;
           continue;
         }
       } else if (isIdentStart(next)) {
-        out[i] = '_';
+        patches.push({ at: i, text: '_' });
         i++;
         while (isIdentChar(text[i])) i++;
         continue;
@@ -109,20 +148,18 @@ export function splitStatements(text: string): SplitResult {
     } else if (isIdentStart(c)) {
       let j = i + 1;
       while (isIdentChar(text[j])) j++;
-      const w = text.slice(i, j).toUpperCase();
-      if (w === 'ATOMIC' && words[words.length - 1] === 'BEGIN') atomic++;
+      // Only BEGIN, ATOMIC, CASE and END matter; other words are not upper-cased.
+      const len = j - i;
+      const w = len >= 3 && len <= 6 ? text.slice(i, j).toUpperCase() : '';
+      if (w === 'ATOMIC' && lastWord === 'BEGIN') atomic++;
       else if (atomic > 0 && w === 'CASE') atomic++;
       else if (atomic > 0 && w === 'END') atomic--;
-      words.push(w);
+      lastWord = w;
       i = j;
     } else {
       i++;
     }
   }
   finish(text.length);
-  return { statements, prepared: out.join('') };
-}
-
-function stripComments(s: string): string {
-  return s.replace(/--[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '');
+  return { statements, prepared: patches.length ? patched(text, patches, 0, text.length) : text };
 }
