@@ -20,16 +20,19 @@ export interface StatementNode {
   node: Node;
 }
 
-/** Every statement that parsed, with its node. */
+/** Every statement that parsed, with its node (decoded when a rule first reads it). */
 export function statementNodes(a: SqlAnalysis): StatementNode[] {
   const out: StatementNode[] = [];
   for (const stmt of a.statements) {
-    for (const raw of stmt.ast?.stmts ?? []) {
-      const wrapper = raw.stmt as Node;
-      if (!wrapper) continue;
-      const type = Object.keys(wrapper)[0];
-      out.push({ stmt, type, node: wrapper[type] });
-    }
+    stmt.types.forEach((type, i) => {
+      out.push({
+        stmt,
+        type,
+        get node() {
+          return (stmt.ast?.stmts?.[i]?.stmt as Node)?.[type];
+        },
+      });
+    });
   }
   return out;
 }
@@ -125,7 +128,8 @@ const historyCache = new WeakMap<SqlAnalysis[], HistoryNode[]>();
 export function historyNodes(history: SqlAnalysis[]): HistoryNode[] {
   let out = historyCache.get(history);
   if (!out) {
-    out = history.flatMap((analysis) => statementNodes(analysis).map((s) => ({ ...s, analysis, index: 0 })));
+    // Assigned rather than spread, so that each node stays unread until a rule asks for it.
+    out = history.flatMap((analysis) => statementNodes(analysis).map((s) => Object.assign(s, { analysis, index: 0 })));
     out.forEach((n, i) => (n.index = i));
     historyCache.set(history, out);
   }

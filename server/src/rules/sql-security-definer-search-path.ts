@@ -124,7 +124,7 @@ function qualifyBody(n: HistoryNode, schema: string, known: Set<string>): TextEd
     if (fn?.length === 1 && known.has(`${schema}.${fn[0].String?.sval}`)) spots.push({ location: x.FuncCall.location });
     for (const v of Object.values(x)) walk(v);
   };
-  walk(parsed.result);
+  walk(JSON.parse(parsed.json));
   const base = token.start + Buffer.byteLength(tag);
   return spots
     .filter((spot) => !(spot.relation && ctes.has(spot.relation)))

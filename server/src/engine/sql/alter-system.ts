@@ -35,6 +35,7 @@ export function alterSystemConf(a: SqlAnalysis): { text: string; lines: AlterSys
   const out: string[] = [];
   const lines: AlterSystemLine[] = [];
   for (const stmt of a.statements) {
+    if (!stmt.types.includes('AlterSystemStmt')) continue;
     for (const raw of stmt.ast?.stmts ?? []) {
       const set = (raw.stmt as Node)?.AlterSystemStmt?.setstmt;
       if (!set || set.kind !== 'VAR_SET_VALUE' || !set.args?.length) continue;

@@ -1,11 +1,40 @@
 import type { ParseResult } from 'libpg-query';
 import type { Position } from '../types';
-import { parseSql, scanSql } from './parser';
+import { parseSql, scanSql, type ParseOutcome } from './parser';
 import { splitStatements, type SqlStatement } from './split';
 
 export interface ParsedStatement extends SqlStatement {
-  ast?: ParseResult;
+  /** The node type of each statement PostgreSQL read here (CreateStmt, GrantStmt…); empty on an error. */
+  types: string[];
+  /** The parse tree, decoded on first use. */
+  readonly ast?: ParseResult;
   error?: { message: string; position: Position };
+}
+
+/** A statement and its parse; the tree is decoded from PostgreSQL's JSON only when something reads it. */
+class Statement implements ParsedStatement {
+  start: number;
+  end: number;
+  text: string;
+  types: string[];
+  error?: { message: string; position: Position };
+  private json?: string;
+  private tree?: ParseResult;
+  constructor(s: SqlStatement, parsed?: { json: string; types: string[] }, error?: ParsedStatement['error']) {
+    this.start = s.start;
+    this.end = s.end;
+    this.text = s.text;
+    this.types = parsed?.types ?? [];
+    this.json = parsed?.json;
+    if (error) this.error = error;
+  }
+  get ast(): ParseResult | undefined {
+    if (this.tree === undefined && this.json !== undefined) {
+      this.tree = JSON.parse(this.json) as ParseResult;
+      this.json = undefined;
+    }
+    return this.tree;
+  }
 }
 
 export interface SqlAnalysis {
@@ -32,15 +61,44 @@ export function analyzeSql(file: string, text: string): SqlAnalysis {
     return { line: lo, character: offset - lineStarts[lo] };
   };
   const statements = splitStatements(text).statements.map((s): ParsedStatement => {
-    const r = parseSql(s.text);
+    const r = cachedParse(s.text);
     const junk = r.ok ? trailingJunkAfterParameter(s.text) : undefined;
-    if (junk) return { ...s, error: { message: junk.message, position: positionAt(s.start + junk.offset) } };
-    if (r.ok) return { ...s, ast: r.result };
+    if (junk) return new Statement(s, undefined, { message: junk.message, position: positionAt(s.start + junk.offset) });
+    if (r.ok) return new Statement(s, r);
     // Errors PostgreSQL gives no position (invalid bytes from an E'' escape) point at the statement itself.
     const offset = r.cursor > 0 ? utf16Offset(s.text, r.cursor) : leadingTrivia(s.text);
-    return { ...s, error: { message: r.message, position: positionAt(s.start + offset) } };
+    return new Statement(s, undefined, { message: r.message, position: positionAt(s.start + offset) });
   });
   return { file, text, statements, positionAt };
+}
+
+/**
+ * Parses by statement text: an edit reparses the statement it touched, and the other files of a
+ * migration history are not parsed again for each keystroke. Bounded by the JSON it holds.
+ */
+const parseCache = new Map<string, ParseOutcome>();
+let cachedChars = 0;
+const CACHE_CHARS = 64 * 1024 * 1024;
+
+function cachedParse(text: string): ParseOutcome {
+  let r = parseCache.get(text);
+  if (r) {
+    // Most recently used last, so the oldest go first when the cache is full.
+    parseCache.delete(text);
+    parseCache.set(text, r);
+    return r;
+  }
+  r = parseSql(text);
+  const size = text.length + (r.ok ? r.json.length : 0);
+  if (size > CACHE_CHARS / 8) return r;
+  parseCache.set(text, r);
+  cachedChars += size;
+  for (const [k, v] of parseCache) {
+    if (cachedChars <= CACHE_CHARS) break;
+    parseCache.delete(k);
+    cachedChars -= k.length + (v.ok ? v.json.length : 0);
+  }
+  return r;
 }
 
 /** The UTF-16 offset of the code point at index `codePoints` (PostgreSQL counts characters). */

@@ -66,17 +66,31 @@ const listName = (items: Node[], searchPath: string) => {
   return parts.length > 1 ? parts.join('.') : `${searchPath}.${parts[0]}`;
 };
 
+const MODEL_TYPES = new Set([
+  'VariableSetStmt',
+  'SelectStmt',
+  'CreateStmt',
+  'AlterTableStmt',
+  'RenameStmt',
+  'DropStmt',
+  'CreatePolicyStmt',
+  'CreateFunctionStmt',
+  'GrantStmt',
+  'AlterDefaultPrivilegesStmt',
+  'ViewStmt',
+]);
+
 export function buildModel(history: SqlAnalysis[]): SchemaModel {
   const model: SchemaModel = { tables: new Map(), functions: new Map(), functionNames: new Set(), views: new Map() };
   let revokeFunctionsByDefault = false;
   for (const analysis of history) {
     let searchPath = 'public';
     for (const stmt of analysis.statements) {
-      for (const raw of stmt.ast?.stmts ?? []) {
-        const wrapper = raw.stmt as Node;
-        if (!wrapper) continue;
-        const type = Object.keys(wrapper)[0];
-        const node = wrapper[type];
+      for (const [i, type] of stmt.types.entries()) {
+        // Only the statements the model follows are decoded.
+        if (!MODEL_TYPES.has(type) || (type === 'SelectStmt' && !/set_config/i.test(stmt.text))) continue;
+        const node = (stmt.ast?.stmts?.[i]?.stmt as Node)?.[type];
+        if (!node) continue;
         const origin: Origin = { analysis, stmt, node };
         switch (type) {
           case 'VariableSetStmt':

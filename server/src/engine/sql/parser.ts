@@ -1,32 +1,89 @@
-// PostgreSQL's own parser (libpg-query, compiled to WASM). It loads asynchronously once; the
-// engine is synchronous, so the fronts await initSqlParser() before checking SQL.
-import { loadModule, parseSync, scanSync, type ParseResult, type ScanToken } from 'libpg-query';
+// PostgreSQL's own parser and scanner (libpg-query's WebAssembly build of them), called directly:
+// the parse tree comes back as PostgreSQL's JSON text, decoded only for the statements a rule or
+// the schema model reads (most INSERTs, indexes and comments never are). It loads asynchronously
+// once; the engine is synchronous, so the fronts await initSqlParser() before checking SQL.
+import type { ScanToken } from 'libpg-query';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const createModule: () => Promise<PgModule> = require('libpg-query/wasm/libpg-query.js');
+
+interface PgModule {
+  lengthBytesUTF8(s: string): number;
+  stringToUTF8(s: string, ptr: number, max: number): void;
+  UTF8ToString(ptr: number): string;
+  getValue(ptr: number, type: 'i32'): number;
+  _malloc(n: number): number;
+  _free(ptr: number): void;
+  _wasm_parse_query_raw(ptr: number): number;
+  _wasm_free_parse_result(ptr: number): void;
+  _wasm_scan(ptr: number): number;
+  _wasm_free_string(ptr: number): void;
+}
 
 let loaded: Promise<void> | undefined;
-let ready = false;
+let mod: PgModule | undefined;
 
 export function initSqlParser(): Promise<void> {
-  loaded ??= loadModule().then(() => {
-    ready = true;
+  loaded ??= createModule().then((m) => {
+    mod = m;
   });
   return loaded;
 }
 
-export type ParseOutcome = { ok: true; result: ParseResult } | { ok: false; message: string; cursor: number };
+function ready(): PgModule {
+  if (!mod) throw new Error('the SQL parser is not loaded yet (initSqlParser was not awaited)');
+  return mod;
+}
+
+function withCString<T>(m: PgModule, text: string, fn: (ptr: number) => T): T {
+  const len = m.lengthBytesUTF8(text) + 1;
+  const ptr = m._malloc(len);
+  try {
+    m.stringToUTF8(text, ptr, len);
+    return fn(ptr);
+  } finally {
+    m._free(ptr);
+  }
+}
+
+/** A statement PostgreSQL's parser read: its tree as JSON text, and the node type of each statement in it. */
+export type ParseOutcome = { ok: true; json: string; types: string[] } | { ok: false; message: string; cursor: number };
+
+/** Top-level statement types, read off the JSON without decoding it: {"stmts":[{"stmt":{"CreateStmt":… */
+const TYPES = /\{"stmt":\{"(\w+)"/g;
 
 /** Parses one statement. `cursor` is the error's 0-based position in code points, as PostgreSQL counts. */
 export function parseSql(text: string): ParseOutcome {
-  if (!ready) throw new Error('the SQL parser is not loaded yet (initSqlParser was not awaited)');
-  try {
-    return { ok: true, result: parseSync(text) };
-  } catch (e) {
-    const details = (e as { sqlDetails?: { message: string; cursorPosition: number } }).sqlDetails;
-    return { ok: false, message: details?.message ?? (e as Error).message, cursor: details?.cursorPosition ?? 0 };
-  }
+  const m = ready();
+  return withCString(m, text, (queryPtr) => {
+    const result = m._wasm_parse_query_raw(queryPtr);
+    if (!result) throw new Error('the SQL parser ran out of memory');
+    try {
+      const tree = m.getValue(result, 'i32');
+      const error = m.getValue(result + 8, 'i32');
+      if (error) {
+        const message = m.getValue(error, 'i32');
+        const cursorpos = m.getValue(error + 16, 'i32');
+        return { ok: false, message: message ? m.UTF8ToString(message) : 'unknown error', cursor: cursorpos > 0 ? cursorpos - 1 : 0 };
+      }
+      const json = tree ? m.UTF8ToString(tree) : '{"stmts":[]}';
+      return { ok: true, json, types: [...json.matchAll(TYPES)].map((x) => x[1]) };
+    } finally {
+      m._wasm_free_parse_result(result);
+    }
+  });
 }
 
 /** The scanner's tokens of a statement that parsed: byte offsets, keyword kinds. */
 export function scanSql(text: string): ScanToken[] {
-  if (!ready) throw new Error('the SQL parser is not loaded yet (initSqlParser was not awaited)');
-  return scanSync(text).tokens;
+  const m = ready();
+  return withCString(m, text, (queryPtr) => {
+    const result = m._wasm_scan(queryPtr);
+    try {
+      const json = m.UTF8ToString(result);
+      if (!json.startsWith('{')) throw new Error(json);
+      return (JSON.parse(json) as { tokens: ScanToken[] }).tokens;
+    } finally {
+      if (result) m._wasm_free_string(result);
+    }
+  });
 }
