@@ -21,6 +21,8 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
+  // The CLI parses large migration sets on a worker thread as well (server/src/engine/sql/parallel.ts).
+  { ...common, entryPoints: ['server/src/engine/sql/parse-worker.ts'], outfile: 'dist/parse-worker.js' },
   {
     ...common,
     entryPoints: ['server/src/cli/main.ts'],

@@ -3,6 +3,8 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkTargets, fileTooLarge, sortFindings } from '../engine/check';
+import { setParseCacheLimit } from '../engine/sql';
+import { parseInParallel } from '../engine/sql/parallel';
 import { fixFile } from '../engine/fix';
 import { decodeText, diskFileSystem, nodeFileSystem } from '../engine/node-fs';
 import { DEFAULT_PG_VERSION, SUPPORTED_PG_VERSIONS, type FileKind, type Finding, type Severity } from '../engine/types';
@@ -97,7 +99,7 @@ async function dispatch(argv: string[], io: Io): Promise<number | undefined> {
   return checkOrFix(command, rest, io);
 }
 
-function checkOrFix(command: 'check' | 'fix', rest: string[], io: Io): number {
+async function checkOrFix(command: 'check' | 'fix', rest: string[], io: Io): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -179,6 +181,9 @@ function checkOrFix(command: 'check' | 'fix', rest: string[], io: Io): number {
     return 0;
   }
 
+  // Large migration sets are parsed on every core first; the checks then find the parses cached.
+  setParseCacheLimit(1024 * 1024 * 1024);
+  await parseInParallel(targets.filter((t) => t.kind === 'sql').map((t) => read(t.file)));
   let findings = sortFindings([...tooLarge, ...checkTargets(targets, read, opts)]);
   for (const f of findings) if (!texts.has(f.file)) safeRead(f.file, texts);
   if (changedLines)

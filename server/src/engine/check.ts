@@ -4,7 +4,7 @@ import type { CheckOptions, FileKind, Finding, Fix } from './types';
 import { analyzeHba } from './hba';
 import { analyzeConf, type ConfAnalysis } from './conf';
 import { RULES } from '../rules';
-import type { ConfContext, HbaContext, Report, Rule, SqlContext } from '../rules/rule';
+import type { ConfContext, HbaContext, Report, Rule, SqlContext, SqlRule } from '../rules/rule';
 import { analyzeSql, utf16OfByte, type ParsedStatement, type SqlAnalysis } from './sql';
 import { historyFiles, historyRoot } from './sql/history';
 import { buildModel } from './sql/model';
@@ -77,8 +77,12 @@ export function checkFile(file: string, text: string, kind: FileKind, opts: Chec
       const history = historyOf(analyzeSql(file, text), opts);
       const model = buildModel(history);
       const config = opts.config ?? DEFAULT_CONFIG;
+      const sqlRules = RULES.filter((r): r is SqlRule => r.kind === 'sql');
+      const base = { pgVersion: opts.pgVersion, history, model, config };
+      run(sqlRules.filter((r) => r.wholeHistory), { ...base, analysis: history.find((a) => a.file === file) ?? history[0] } satisfies SqlContext);
+      const perFile = sqlRules.filter((r) => !r.wholeHistory);
       for (const analysis of history) {
-        run(RULES.filter((r) => r.kind === 'sql'), { analysis, pgVersion: opts.pgVersion, history, model, config } satisfies SqlContext);
+        run(perFile, { ...base, analysis } satisfies SqlContext);
         findings.push(...alterSystemFindings(analysis, opts));
       }
       historyTexts = history;

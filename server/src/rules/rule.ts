@@ -79,6 +79,11 @@ export interface SqlContext {
 
 export interface SqlRule extends RuleBase {
   kind: 'sql';
+  /**
+   * Checked once for the whole history (its findings name their own files), rather than once per
+   * file: for rules that read the schema model, whose facts span the files.
+   */
+  wholeHistory?: boolean;
   check(ctx: SqlContext, report: (r: Report) => void): void;
 }
 

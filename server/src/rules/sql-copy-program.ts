@@ -1,5 +1,5 @@
 import type { SqlRule } from './rule';
-import { historyNodes, wordRange } from './sql-helpers';
+import { nodesOf, wordRange } from './sql-helpers';
 import { CIS_POSTGRES } from './hba-helpers';
 
 export const sqlCopyProgram: SqlRule = {
@@ -23,8 +23,8 @@ export const sqlCopyProgram: SqlRule = {
     ],
   },
   check(ctx, report) {
-    for (const n of historyNodes(ctx.history)) {
-      if (n.analysis !== ctx.analysis || n.type !== 'CopyStmt' || !n.node.is_program) continue;
+    for (const n of nodesOf(ctx)) {
+      if (n.type !== 'CopyStmt' || !n.node.is_program) continue;
       report({
         file: ctx.analysis.file,
         range: wordRange(n.analysis, n.stmt, 'PROGRAM'),

@@ -1,6 +1,6 @@
 import type { ScanToken } from 'libpg-query';
 import type { SqlRule } from './rule';
-import { byteRange, codeTokens, deleteStatement, historyNodes, removeListItem, roleName, tokenRange, type HistoryNode, type Node } from './sql-helpers';
+import { byteRange, codeTokens, deleteStatement, historyNodes, nodesOf, removeListItem, roleName, tokenRange, type HistoryNode, type Node } from './sql-helpers';
 import type { Fix, Range } from '../engine/types';
 import { GRANT_DOCS } from './sql-grant-public';
 import { CIS_POSTGRES } from './hba-helpers';
@@ -73,8 +73,7 @@ export const sqlDangerousRoleGrant: SqlRule = {
         fixes,
       });
     };
-    for (const n of nodes) {
-      if (n.analysis !== ctx.analysis) continue;
+    for (const n of nodesOf(ctx)) {
       if (n.type !== 'GrantRoleStmt' && n.type !== 'CreateRoleStmt' && n.type !== 'AlterRoleStmt') continue;
       const code = codeTokens(n.stmt);
       if (n.type === 'GrantRoleStmt' && n.node.is_grant) {

@@ -1,5 +1,5 @@
 import type { SqlRule } from './rule';
-import { byteRange, codeTokens, historyNodes, replaceBytes } from './sql-helpers';
+import { byteRange, codeTokens, nodesOf, replaceBytes } from './sql-helpers';
 import { GRANT_DOCS, PRIVILEGES_DOCS, grantObjects } from './sql-grant-public';
 
 export const sqlGrantAll: SqlRule = {
@@ -26,8 +26,7 @@ export const sqlGrantAll: SqlRule = {
   },
   check(ctx, report) {
     const extra = ctx.pgVersion >= 17 ? 'TRUNCATE, REFERENCES, TRIGGER and MAINTAIN' : 'TRUNCATE, REFERENCES and TRIGGER';
-    for (const n of historyNodes(ctx.history)) {
-      if (n.analysis !== ctx.analysis) continue;
+    for (const n of nodesOf(ctx)) {
       const g = n.type === 'GrantStmt' ? n.node : n.type === 'AlterDefaultPrivilegesStmt' ? n.node.action : undefined;
       if (!g?.is_grant || g.privileges || g.objtype !== 'OBJECT_TABLE') continue;
       const code = codeTokens(n.stmt);

@@ -25,13 +25,18 @@ export function statementNodes(a: SqlAnalysis): StatementNode[] {
   const out: StatementNode[] = [];
   for (const stmt of a.statements) {
     stmt.types.forEach((type, i) => {
-      out.push({
-        stmt,
-        type,
-        get node() {
-          return (stmt.ast?.stmts?.[i]?.stmt as Node)?.[type];
+      const n = { stmt, type } as StatementNode;
+      // Decoded on first read, then kept as a plain property.
+      Object.defineProperty(n, 'node', {
+        configurable: true,
+        enumerable: true,
+        get() {
+          const node = (stmt.ast?.stmts?.[i]?.stmt as Node)?.[type];
+          Object.defineProperty(n, 'node', { value: node, enumerable: true });
+          return node;
         },
       });
+      out.push(n);
     });
   }
   return out;
@@ -134,6 +139,24 @@ export function historyNodes(history: SqlAnalysis[]): HistoryNode[] {
     historyCache.set(history, out);
   }
   return out;
+}
+
+const nodesCache = new WeakMap<SqlAnalysis[], Map<SqlAnalysis, HistoryNode[]>>();
+/**
+ * The history's statements that are in the checked file. Rules run once per file of the history,
+ * so they walk these, not the whole history (which made a history of n files cost n squared).
+ */
+export function nodesOf(ctx: { history: SqlAnalysis[]; analysis: SqlAnalysis }): HistoryNode[] {
+  let byFile = nodesCache.get(ctx.history);
+  if (!byFile) {
+    byFile = new Map();
+    for (const n of historyNodes(ctx.history)) {
+      if (!byFile.has(n.analysis)) byFile.set(n.analysis, []);
+      byFile.get(n.analysis)!.push(n);
+    }
+    nodesCache.set(ctx.history, byFile);
+  }
+  return byFile.get(ctx.analysis) ?? [];
 }
 
 /** Tokens without comments and without the statement's terminating semicolon. */
@@ -280,7 +303,10 @@ export function replayPolicies(history: SqlAnalysis[]): PolicyState[] {
   const policies = new Map<string, PolicyState>();
   const key = (table: string, name: string) => `${table}\u0000${name}`;
   for (const n of historyNodes(history)) {
-    const { type, node } = n;
+    const { type } = n;
+    // Only these kinds change policies; reading others' nodes would decode every statement.
+    if (type !== 'CreatePolicyStmt' && type !== 'AlterPolicyStmt' && type !== 'RenameStmt' && type !== 'DropStmt') continue;
+    const node = n.node;
     if (type === 'CreatePolicyStmt') {
       const table = qualifiedName(node.table);
       policies.set(key(table, node.policy_name), {

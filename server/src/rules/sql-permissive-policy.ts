@@ -163,6 +163,7 @@ export const sqlPermissivePolicy: SqlRule = {
   },
   check(ctx, report) {
     for (const p of replayPolicies(ctx.history)) {
+      if (p.using?.analysis !== ctx.analysis && p.check?.analysis !== ctx.analysis) continue;
       // AS RESTRICTIVE policies are AND-ed: an always-true one restricts nothing, but opens nothing either.
       if (!p.created.node.permissive) continue;
       for (const [n, field, words] of [

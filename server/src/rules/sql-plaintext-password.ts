@@ -1,5 +1,5 @@
 import type { SqlContext, SqlRule } from './rule';
-import { historyNodes, isPsqlVariable, replaceBytes, stringTokenAfter, type HistoryNode } from './sql-helpers';
+import { nodesOf, isPsqlVariable, replaceBytes, stringTokenAfter, type HistoryNode } from './sql-helpers';
 import type { ScanToken } from 'libpg-query';
 import { isMd5Hash, isScramVerifier, scramVerifier } from '../engine/scram';
 import { CREATE_ROLE_DOCS, roleOf } from './sql-superuser-role';
@@ -17,8 +17,8 @@ export interface PasswordLiteral {
 /** PASSWORD '…' literals of CREATE/ALTER ROLE (USER, GROUP) in the checked file; psql variables (:'pw') and PASSWORD NULL are not literals. */
 export function passwordLiterals(ctx: SqlContext): PasswordLiteral[] {
   const out: PasswordLiteral[] = [];
-  for (const n of historyNodes(ctx.history)) {
-    if (n.analysis !== ctx.analysis || (n.type !== 'CreateRoleStmt' && n.type !== 'AlterRoleStmt')) continue;
+  for (const n of nodesOf(ctx)) {
+    if ((n.type !== 'CreateRoleStmt' && n.type !== 'AlterRoleStmt')) continue;
     for (const o of n.node.options ?? []) {
       const d = o.DefElem;
       const value = d?.defname === 'password' ? d.arg?.String?.sval : undefined;

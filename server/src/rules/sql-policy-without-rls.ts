@@ -4,6 +4,7 @@ import { RLS_DOCS, insertAfter, quoteIdent, relatedAt, wordRange } from './sql-h
 export const sqlPolicyWithoutRls: SqlRule = {
   id: 'sql-policy-without-rls',
   kind: 'sql',
+  wholeHistory: true,
   severity: 'error',
   fix: 'manual',
   docs: {

@@ -4,6 +4,7 @@ import { RLS_DOCS, wordRange } from './sql-helpers';
 export const sqlRlsNoPolicy: SqlRule = {
   id: 'sql-rls-no-policy',
   kind: 'sql',
+  wholeHistory: true,
   severity: 'information',
   fix: 'none',
   docs: {

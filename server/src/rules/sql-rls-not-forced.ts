@@ -4,6 +4,7 @@ import { RLS_DOCS, insertAfter, quoteIdent, wordRange } from './sql-helpers';
 export const sqlRlsNotForced: SqlRule = {
   id: 'sql-rls-not-forced',
   kind: 'sql',
+  wholeHistory: true,
   severity: 'warning',
   fix: 'manual',
   docs: {

@@ -4,6 +4,7 @@ import { insertAfter, wordRange } from './sql-helpers';
 export const sqlSecurityDefinerPublicExecute: SqlRule = {
   id: 'sql-security-definer-public-execute',
   kind: 'sql',
+  wholeHistory: true,
   severity: 'warning',
   fix: 'manual',
   docs: {

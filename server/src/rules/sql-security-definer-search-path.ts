@@ -43,6 +43,9 @@ const createArgs = (params: Node[]) =>
 const objectArgs = (o: Node) => (o?.args_unspecified ? undefined : (o?.objargs ?? []).map((t: Node) => typeKey(t.TypeName ?? t)).join(','));
 
 /** SECURITY DEFINER functions and procedures at the end of the history, with their search_path (ALTER FUNCTION, RENAME, DROP followed; overloads apart). */
+/** Replayed once per history, not once per file of it. */
+const replayed = new WeakMap<Parameters<typeof historyNodes>[0], FunctionState[]>();
+
 function replayFunctions(history: Parameters<typeof historyNodes>[0]): FunctionState[] {
   let functions: FunctionState[] = [];
   /** The functions an ALTER/DROP/RENAME names: the overload with these arguments, or every overload when none are given. */
@@ -64,8 +67,11 @@ function replayFunctions(history: Parameters<typeof historyNodes>[0]): FunctionS
       } else if (set?.name === 'search_path') f.path = { n, option: d };
     }
   };
+  const FUNCTION_TYPES = ['CreateFunctionStmt', 'AlterFunctionStmt', 'RenameStmt', 'DropStmt'];
   for (const n of historyNodes(history)) {
-    const { type, node } = n;
+    const { type } = n;
+    if (!FUNCTION_TYPES.includes(type)) continue;
+    const node = n.node;
     if (type === 'CreateFunctionStmt') {
       // CREATE OR REPLACE replaces every attribute, the configuration included.
       const f: FunctionState = { name: functionName(node.funcname), args: createArgs(node.parameters) };
@@ -188,7 +194,9 @@ export const sqlSecurityDefinerSearchPath: SqlRule = {
     ],
   },
   check(ctx, report) {
-    for (const f of replayFunctions(ctx.history)) {
+    let functions = replayed.get(ctx.history);
+    if (!functions) replayed.set(ctx.history, (functions = replayFunctions(ctx.history)));
+    for (const f of functions) {
       const short = f.name.startsWith('public.') ? f.name.slice(7) : f.name;
       if (!f.path) {
         const { n, option } = f.definer!;

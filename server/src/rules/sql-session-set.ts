@@ -1,6 +1,6 @@
 import type { ScanToken } from 'libpg-query';
 import type { SqlRule } from './rule';
-import { byteRange, callArguments, codeTokens, historyNodes, isStringToken, replaceBytes, type HistoryNode, type Node } from './sql-helpers';
+import { byteRange, callArguments, codeTokens, nodesOf, isStringToken, replaceBytes, type HistoryNode, type Node } from './sql-helpers';
 import { scanSql } from '../engine/sql/parser';
 import { parseBool } from '../engine/conf/values';
 import type { Fix, Range } from '../engine/types';
@@ -121,8 +121,7 @@ export const sqlSessionSet: SqlRule = {
       safety: 'manual',
       edits: [replaceBytes(n.analysis, n.stmt, start, end, 'true')],
     });
-    for (const n of historyNodes(ctx.history)) {
-      if (n.analysis !== ctx.analysis) continue;
+    for (const n of nodesOf(ctx)) {
       if (n.type === 'VariableSetStmt' && n.node.kind === 'VAR_SET_VALUE' && !n.node.is_local && isCustom(n.node.name)) {
         const code = codeTokens(n.stmt);
         const set = code[0];

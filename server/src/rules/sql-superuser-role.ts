@@ -1,5 +1,5 @@
 import type { Report, SqlContext, SqlRule } from './rule';
-import { codeTokens, historyNodes, replaceBytes, roleName, type HistoryNode } from './sql-helpers';
+import { codeTokens, historyNodes, nodesOf, replaceBytes, roleName, type HistoryNode } from './sql-helpers';
 import { CIS_POSTGRES } from './hba-helpers';
 
 export const ROLE_ATTRIBUTES_DOCS = 'https://www.postgresql.org/docs/current/role-attributes.html';
@@ -31,8 +31,8 @@ export function checkRoleAttribute(
   attribute: string,
   describe: (role: string, created: boolean) => { message: string; fixTitle: string },
 ): void {
-  for (const n of historyNodes(ctx.history)) {
-    if (n.analysis !== ctx.analysis || (n.type !== 'CreateRoleStmt' && n.type !== 'AlterRoleStmt')) continue;
+  for (const n of nodesOf(ctx)) {
+    if ((n.type !== 'CreateRoleStmt' && n.type !== 'AlterRoleStmt')) continue;
     const role = roleOf(n);
     for (const o of n.node.options ?? []) {
       const d = o.DefElem;

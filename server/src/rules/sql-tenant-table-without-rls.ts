@@ -4,6 +4,7 @@ import { RLS_DOCS, insertAfter, quoteIdent, relatedAt, tenantCondition, tokenRan
 export const sqlTenantTableWithoutRls: SqlRule = {
   id: 'sql-tenant-table-without-rls',
   kind: 'sql',
+  wholeHistory: true,
   severity: 'warning',
   fix: 'manual',
   docs: {

@@ -4,6 +4,7 @@ import { RLS_DOCS, tokenRange } from './sql-helpers';
 export const sqlViewBypassesRls: SqlRule = {
   id: 'sql-view-bypasses-rls',
   kind: 'sql',
+  wholeHistory: true,
   severity: 'warning',
   fix: 'manual',
   docs: {

@@ -78,9 +78,14 @@ export function analyzeSql(file: string, text: string): SqlAnalysis {
  */
 const parseCache = new Map<string, ParseOutcome>();
 let cachedChars = 0;
-const CACHE_CHARS = 64 * 1024 * 1024;
+let CACHE_CHARS = 64 * 1024 * 1024;
 
-function cachedParse(text: string): ParseOutcome {
+/** A one-shot run (the CLI) keeps every parse of the run; a long-lived server keeps the default bound. */
+export function setParseCacheLimit(chars: number): void {
+  CACHE_CHARS = chars;
+}
+
+export function cachedParse(text: string): ParseOutcome {
   let r = parseCache.get(text);
   if (r) {
     // Most recently used last, so the oldest go first when the cache is full.
@@ -88,7 +93,12 @@ function cachedParse(text: string): ParseOutcome {
     parseCache.set(text, r);
     return r;
   }
-  r = parseSql(text);
+  return seedParse(text, parseSql(text));
+}
+
+/** Puts a parse into the cache (one made on another thread, say) and returns it. */
+export function seedParse(text: string, r: ParseOutcome): ParseOutcome {
+  if (parseCache.has(text)) return r;
   const size = text.length + (r.ok ? r.json.length : 0);
   if (size > CACHE_CHARS / 8) return r;
   parseCache.set(text, r);
