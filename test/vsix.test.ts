@@ -20,7 +20,7 @@ const ALLOWED: RegExp[] = [
   /^extension\/readme\.md$/i,
   /^extension\/changelog\.md$/i,
   /^extension\/license(\.txt|\.md)?$/i,
-  /^extension\/dist\/(client|server|cli)\.js$/,
+  /^extension\/dist\/(client|server|cli|parse-worker)\.js$/,
   /^extension\/dist\/libpg-query\.wasm$/,
   /^extension\/syntaxes\/[\w.-]+\.json$/,
   /^extension\/snippets\/[\w.-]+\.json$/,
@@ -33,6 +33,7 @@ const REQUIRED = [
   'extension/dist/client.js',
   'extension/dist/server.js',
   'extension/dist/cli.js',
+  'extension/dist/parse-worker.js',
   'extension/dist/libpg-query.wasm',
 ];
 
