@@ -14,6 +14,7 @@ import { decodeText, diskFileSystem, nodeFileSystem } from '../server/src/engine
 import { parseSql } from '../server/src/engine/sql/parser';
 import type { FileKind, FileSystem, Finding } from '../server/src/engine/types';
 import { TestClient } from './support/lsp-client';
+import { RULES } from '../server/src/rules';
 
 before(() => initEngine());
 
@@ -182,4 +183,21 @@ test('CLI: a 200 MB (sparse) migration is reported as too large in well under a 
   const rules = (JSON.parse(r.stdout).diagnostics as { file: string; rule: string; message: string }[]).map((d) => `${path.basename(d.file)} ${d.rule}`);
   assert.deepEqual(rules, ['001_ok.sql sql-superuser-role', '002_dump.sql file-too-large']);
   assert.ok(ms < 5000, `${ms} ms`);
+});
+
+test('a rule that throws becomes one internal-error finding for the file; the other rules still report', () => {
+  const rule = RULES.find((r) => r.id === 'hba-md5')!;
+  const original = rule.check;
+  (rule as { check: unknown }).check = () => {
+    throw new Error('boom');
+  };
+  try {
+    const findings = checkFile('/virtual/pg_hba.conf', 'host all all 10.0.0.0/8 md5\nlocal all all trust\n', 'hba', { pgVersion: 17, fs: noFiles });
+    const internal = findings.filter((f) => f.rule === 'internal-error');
+    assert.equal(internal.length, 1);
+    assert.match(internal[0].message, /failed in rule hba-md5 on this file \(boom\)/);
+    assert.ok(findings.some((f) => f.rule === 'hba-trust'), 'the other rules ran');
+  } finally {
+    (rule as { check: unknown }).check = original;
+  }
 });
