@@ -201,7 +201,8 @@ export function startServer(connection: Connection): void {
       const key = JSON.stringify([d.range, d.code, d.message]);
       return seen.has(key) ? false : (seen.add(key), true);
     });
-    void connection.sendDiagnostics({ uri: fileUri, diagnostics });
+    // The version lets editors (and benchmarks) match diagnostics to the text they describe.
+    void connection.sendDiagnostics({ uri: fileUri, version: documents.get(fileUri)?.version, diagnostics });
   }
 
   /** Texts of files not open in the editor, read once for position mapping; a change on disk forgets them. */

@@ -23,6 +23,7 @@ export const hbaUnreachable: HbaRule = {
     references: [{ title: 'PostgreSQL: The pg_hba.conf File (records are examined in order)', url: PG_HBA_DOCS }],
   },
   check({ analysis }, report) {
+    let lines: string[] | undefined; // split once, and only when something is unreachable
     for (const [b, a] of findShadowing(analysis.records)) {
       const where = a.source.file === b.source.file ? recordLabel(a) : `${recordLabel(a)} of ${a.source.file}`;
       const message =
@@ -33,15 +34,14 @@ export const hbaUnreachable: HbaRule = {
         file: b.source.file,
         range: b.source.range,
         message,
-        fixes: fixesFor(a, b, analysis.text, analysis.file),
+        fixes: fixesFor(a, b, (lines ??= analysis.text.split('\n')), analysis.file),
       });
     }
   },
 };
 
-function fixesFor(a: HbaRecord, b: HbaRecord, text: string, mainFile: string) {
+function fixesFor(a: HbaRecord, b: HbaRecord, lines: string[], mainFile: string) {
   if (b.source.file !== mainFile) return [];
-  const lines = text.split('\n');
   const wholeLines = {
     start: { line: b.source.line, character: 0 },
     end: b.source.endLine + 1 < lines.length ? { line: b.source.endLine + 1, character: 0 } : { line: b.source.endLine, character: lines[b.source.endLine].length },

@@ -74,11 +74,11 @@ export function analyzeSql(file: string, text: string): SqlAnalysis {
 
 /**
  * Parses by statement text: an edit reparses the statement it touched, and the other files of a
- * migration history are not parsed again for each keystroke. Bounded by the JSON it holds.
+ * migration history are not parsed again for each keystroke. Bounded by the JSON it holds (32M characters in the editor).
  */
 const parseCache = new Map<string, ParseOutcome>();
 let cachedChars = 0;
-let CACHE_CHARS = 64 * 1024 * 1024;
+let CACHE_CHARS = 32 * 1024 * 1024;
 
 /** A one-shot run (the CLI) keeps every parse of the run; a long-lived server keeps the default bound. */
 export function setParseCacheLimit(chars: number): void {
