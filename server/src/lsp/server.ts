@@ -5,6 +5,7 @@ import {
   CodeActionKind,
   Command,
   DidChangeConfigurationNotification,
+  FileChangeType,
   TextDocuments,
   TextDocumentSyncKind,
   type CodeActionParams,
@@ -22,6 +23,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { INTERNAL_ERROR_RULE, checkFile, kindOfFile } from '../engine/check';
 import { fixFile } from '../engine/fix';
 import { diskFileSystem, nodeFileSystem } from '../engine/node-fs';
+import { sweepParseCache } from '../engine/sql';
 import { CONFIG_FILE, DEFAULT_CONFIG, engineConfig, loadProjectConfig, parseProjectConfig, type EngineConfig, type ProjectConfig } from '../engine/config';
 import { RULES } from '../rules';
 import { DEFAULT_PG_VERSION, type FileKind, type FileSystem, type Finding } from '../engine/types';
@@ -67,7 +69,8 @@ export function startServer(connection: Connection): void {
 
   let workspaceFolders: string[] = [];
   connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
-    await initEngine();
+    // The SQL parser loads in the background: pg_hba.conf and postgresql.conf never wait for it.
+    void initEngine();
     workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri).filter((u) => u.startsWith('file:'));
     if (!workspaceFolders.length && params.rootUri?.startsWith('file:')) workspaceFolders = [params.rootUri];
     canPullConfiguration = Boolean(params.capabilities.workspace?.configuration);
@@ -114,6 +117,7 @@ export function startServer(connection: Connection): void {
   }
 
   async function recheckHistory(file: string) {
+    await initEngine();
     const text = fs.readFile(file);
     if (typeof text !== 'string') return;
     const { postgresVersion, config } = await settingsFor(pathToUri(file));
@@ -235,6 +239,7 @@ export function startServer(connection: Connection): void {
       if (perOrigin.has(origin) && !byFile.has(fileUri)) {
         perOrigin.delete(origin);
         publish(fileUri);
+        if (perOrigin.size === 0) contributions.delete(fileUri);
       }
     for (const [fileUri, list] of byFile) {
       if (!contributions.has(fileUri)) contributions.set(fileUri, new Map());
@@ -243,9 +248,13 @@ export function startServer(connection: Connection): void {
     }
   }
 
+  let checks = 0;
   async function validate(doc: TextDocument) {
     const kind = kindOf(doc);
     if (!kind) return;
+    if (kind === 'sql') await initEngine();
+    // Every 20 checks, parses that none of the last 20 used go (old versions of edited statements).
+    if (++checks % 20 === 0) sweepParseCache(1);
     const { postgresVersion, config } = await settingsFor(doc.uri);
     const origin = await originOf(uriToPath(doc.uri));
     const current = documents.get(doc.uri);
@@ -401,6 +410,8 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeConfiguration(settingsChanged);
   connection.onDidChangeWatchedFiles(async (p) => {
     diskTexts.clear();
+    // A deleted file's settings are not needed again (renames make new names all the time).
+    for (const c of p.changes) if (c.type === FileChangeType.Deleted) settingsCache.delete(c.uri);
     if (p.changes.some((c) => path.basename(uriToPath(c.uri)) === CONFIG_FILE)) return settingsChanged();
     revalidateAll();
     const roots = new Set<string>();
@@ -452,6 +463,7 @@ export function startServer(connection: Connection): void {
         const { postgresVersion, config } = await settingsFor(doc.uri);
         const file = uriToPath(doc.uri);
         const before = doc.getText();
+        if (kind === 'sql') await initEngine();
         const { text } = fixFile(file, before, kind, { pgVersion: postgresVersion, fs, config });
         if (text !== before) {
           const end = doc.positionAt(before.length);

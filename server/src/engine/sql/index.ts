@@ -74,24 +74,35 @@ export function analyzeSql(file: string, text: string): SqlAnalysis {
 
 /**
  * Parses by statement text: an edit reparses the statement it touched, and the other files of a
- * migration history are not parsed again for each keystroke. Bounded by the JSON it holds (32M characters in the editor).
+ * migration history are not parsed again for each keystroke. Bounded by the JSON it holds; a
+ * long-lived server also sweeps out what no recent check used (old versions of edited statements),
+ * so its memory does not creep up over a session.
  */
-const parseCache = new Map<string, ParseOutcome>();
+const parseCache = new Map<string, { r: ParseOutcome; used: number }>();
 let cachedChars = 0;
 let CACHE_CHARS = 32 * 1024 * 1024;
+let generation = 0;
 
 /** A one-shot run (the CLI) keeps every parse of the run; a long-lived server keeps the default bound. */
 export function setParseCacheLimit(chars: number): void {
   CACHE_CHARS = chars;
 }
 
+const sizeOf = (text: string, r: ParseOutcome) => text.length + (r.ok ? r.json.length : 0);
+
+function drop(text: string, entry: { r: ParseOutcome }) {
+  parseCache.delete(text);
+  cachedChars -= sizeOf(text, entry.r);
+}
+
 export function cachedParse(text: string): ParseOutcome {
-  let r = parseCache.get(text);
-  if (r) {
+  const hit = parseCache.get(text);
+  if (hit) {
     // Most recently used last, so the oldest go first when the cache is full.
     parseCache.delete(text);
-    parseCache.set(text, r);
-    return r;
+    parseCache.set(text, hit);
+    hit.used = generation;
+    return hit.r;
   }
   return seedParse(text, parseSql(text));
 }
@@ -99,16 +110,21 @@ export function cachedParse(text: string): ParseOutcome {
 /** Puts a parse into the cache (one made on another thread, say) and returns it. */
 export function seedParse(text: string, r: ParseOutcome): ParseOutcome {
   if (parseCache.has(text)) return r;
-  const size = text.length + (r.ok ? r.json.length : 0);
+  const size = sizeOf(text, r);
   if (size > CACHE_CHARS / 8) return r;
-  parseCache.set(text, r);
+  parseCache.set(text, { r, used: generation });
   cachedChars += size;
   for (const [k, v] of parseCache) {
     if (cachedChars <= CACHE_CHARS) break;
-    parseCache.delete(k);
-    cachedChars -= k.length + (v.ok ? v.json.length : 0);
+    drop(k, v);
   }
   return r;
+}
+
+/** Starts a new round of checks; parses no round used in the last `keep` rounds are dropped. */
+export function sweepParseCache(keep: number): void {
+  generation++;
+  for (const [k, v] of parseCache) if (v.used < generation - keep) drop(k, v);
 }
 
 /** The UTF-16 offset of the code point at index `codePoints` (PostgreSQL counts characters). */
