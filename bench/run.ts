@@ -1,0 +1,213 @@
+// npm run bench [-- --quick] [-- --out DIR]: generates the corpus, measures us against squawk and
+// postgres-language-server, writes RESULTS.md and results.json, and prints the ratios.
+// Full: bench/RESULTS.md, corpus in bench/corpus/. --quick: a small corpus and one repetition, all
+// in a temporary folder (or --out), for the smoke test.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { FULL, QUICK, SMALL_HBA_LINES, generateCorpus } from './corpus';
+import { interleaved, ratio, type CliResult, type Contender } from './cli-runs';
+import { editSession, startToFirst, workspaceMemory } from './lsp-latency';
+import type { ServerCommand } from './lsp-client';
+import { describeMachine } from './machine';
+import { RSS_METHOD_TEXT } from './processes';
+import { clientBundleSize } from './bundle-size';
+import { ensurePeers, peerBins } from './peers';
+import { OURS, PLS, SQUAWK, cliFigure, fmtMs, judge, ratioOf, renderMarkdown, type Results } from './report';
+
+const ROOT = path.join(__dirname, '..');
+const PEERS_DIR = path.join(ROOT, 'bench', '.peers');
+const { squawk: SQUAWK_BIN, pls: PLS_BIN } = peerBins(PEERS_DIR);
+const DIST = path.join(ROOT, 'dist');
+const DIST_FILES = ['cli.js', 'server.js', 'client.js', 'libpg-query.wasm'];
+
+const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } } });
+const quick = args.quick!;
+const scale = quick ? QUICK : FULL;
+const outDir = path.resolve(args.out ?? (quick ? fs.mkdtempSync(path.join(os.tmpdir(), 'pgh-bench-')) : path.join(ROOT, 'bench')));
+const corpusDir = quick ? path.join(outDir, 'corpus') : path.join(ROOT, 'bench', 'corpus');
+// results.json stays out of git: beside RESULTS.md only when that is a temporary or chosen folder.
+const jsonFile = path.join(quick || args.out ? outDir : corpusDir, 'results.json');
+
+const rounds = quick ? 1 : 5;
+const treeRounds = quick ? 1 : 3;
+const warmup = !quick;
+const caps = quick
+  ? { 'single file': 60_000, tree: 60_000, 'squawk on the tree': 60_000, 'pg_hba.conf': 60_000 }
+  : { 'single file': 180_000, tree: 120_000, 'squawk on the tree': 150_000, 'pg_hba.conf': 60_000 };
+// squawk answers a pull on the 1 MB file in 12-15 s on a quiet machine: the per-edit limit leaves it room under load.
+const lspLimits = quick ? { firstTimeoutMs: 30_000, perEditTimeoutMs: 10_000, budgetMs: 10_000 } : { firstTimeoutMs: 120_000, perEditTimeoutMs: 60_000, budgetMs: 90_000 };
+const workspaceCapMs = quick ? 60_000 : 240_000;
+
+const log = (s: string) => process.stdout.write(s + '\n');
+const shown = (p: string) => (p.startsWith(ROOT + path.sep) ? path.relative(ROOT, p) : p);
+
+/** Whether the output holds the tool's finished report: a crash exits 1 just as a lint with findings does. */
+const expect = (pattern: RegExp, what: string) => (stdout: string, stderr: string) => (pattern.test(stdout + stderr) ? undefined : `no ${what} in the output`);
+
+function ours(cli: string, target: string, timeoutMs: number): Contender {
+  const args = [cli, 'check', target, '--format', 'json'];
+  return { name: OURS, command: { cmd: process.execPath, args, cwd: ROOT }, display: `node dist/cli.js check ${shown(target)} --format json`, timeoutMs, check: expect(/"diagnostics": \[[\s\S]*\]\s*\}\s*$/, 'JSON report') };
+}
+function pls(target: string, timeoutMs: number): Contender {
+  const args = ['check', '--disable-db', target];
+  return { name: PLS, command: { cmd: PLS_BIN, args, cwd: ROOT }, display: `postgres-language-server check --disable-db ${shown(target)}`, timeoutMs, check: expect(/Checked \d+ files? in/, '"Checked N files" summary') };
+}
+function squawk(target: string, timeoutMs: number, maxRuns?: number): Contender {
+  return { name: SQUAWK, command: { cmd: SQUAWK_BIN, args: [target], cwd: ROOT }, display: `squawk ${shown(target)}`, timeoutMs, maxRuns, check: expect(/Found \d+ issues? in \d+ files?|checked \d+ source files?/i, '"Found N issues" summary') };
+}
+
+/** Our CLI's JSON findings counted by rule. */
+function findingsByRule(r: CliResult): Record<string, number> {
+  const counts: Record<string, number> = {};
+  if (!r.lastStdout) return counts;
+  for (const d of (JSON.parse(r.lastStdout) as { diagnostics: { rule: string }[] }).diagnostics) counts[d.rule] = (counts[d.rule] ?? 0) + 1;
+  return counts;
+}
+
+function warnIfStale() {
+  if (!DIST_FILES.every((f) => fs.existsSync(path.join(DIST, f)))) throw new Error('dist/ is missing or incomplete: run `npm run build` first');
+  const built = fs.statSync(path.join(DIST, 'cli.js')).mtimeMs;
+  const newer: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (fs.statSync(p).mtimeMs > built) newer.push(shown(p));
+    }
+  };
+  walk(path.join(ROOT, 'server', 'src'));
+  walk(path.join(ROOT, 'client', 'src'));
+  if (newer.length) log(`warning: ${newer.length} source files are newer than dist/ (${newer.slice(0, 3).join(', ')}…): run \`npm run build\` to measure them`);
+}
+
+const distStamp = () => DIST_FILES.map((f) => (fs.existsSync(path.join(DIST, f)) ? fs.statSync(path.join(DIST, f)).mtimeMs : 0)).join(',');
+
+/**
+ * Others build into dist/ of this shared tree at any time: measure a copy of it taken now, whole and
+ * from one build, so that every figure of the run comes from the same code.
+ */
+async function snapshotDist(to: string): Promise<{ dir: string; builtAt: Date; kind: string }> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const before = distStamp();
+    fs.rmSync(to, { recursive: true, force: true });
+    fs.cpSync(DIST, to, { recursive: true, preserveTimestamps: true });
+    const complete = DIST_FILES.every((f) => fs.existsSync(path.join(to, f)));
+    // npm run build leaves source maps; npm run package builds minified bundles without them.
+    const kind = fs.existsSync(path.join(to, 'cli.js.map')) ? 'development build (npm run build)' : 'minified production build (npm run package)';
+    if (complete && distStamp() === before) return { dir: to, builtAt: fs.statSync(path.join(to, 'cli.js')).mtime, kind };
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  throw new Error('dist/ kept changing while it was copied: another build is running');
+}
+
+async function main() {
+  const began = performance.now();
+  warnIfStale();
+  ensurePeers(PEERS_DIR, log);
+  const machine = describeMachine(ROOT, { squawk: SQUAWK_BIN, pls: PLS_BIN });
+  log(`pg-hardening benchmark (${quick ? 'quick' : 'full'}): ${machine.cpu}, ${machine.cores} cores, node ${machine.node}`);
+  log(`corpus → ${shown(corpusDir)}`);
+  const corpus = generateCorpus(corpusDir, scale);
+  const dist = await snapshotDist(path.join(corpusDir, 'dist'));
+  const cli = path.join(dist.dir, 'cli.js');
+  log(`our code: a copy of dist/, ${dist.kind} at ${dist.builtAt.toISOString()}, in ${shown(dist.dir)}`);
+  // Minified from the sources now, close to when dist/ was built.
+  const bundle = await clientBundleSize(ROOT, dist.dir);
+
+  log(`CLI, ${(corpus.migrationBytes / 1e6).toFixed(2)} MB migration (${corpus.migrationStatements} statements):`);
+  const cap = caps['single file'];
+  const single = await interleaved([ours(cli, corpus.migration, cap), pls(corpus.migration, cap), squawk(corpus.migration, cap)], rounds, warmup, log);
+
+  log(`CLI, ${corpus.treeFiles.length}-file tree:`);
+  const treeGlob = path.join(corpus.tree, 'migrations', '*.sql');
+  const tree = await interleaved([ours(cli, corpus.tree, caps.tree), pls(corpus.tree, caps.tree), squawk(treeGlob, caps['squawk on the tree'], 1)], treeRounds, warmup, log);
+
+  log(`CLI, ${scale.hbaLines}-line pg_hba.conf, ${corpus.confLines}-line postgresql.conf, start-up floor:`);
+  const [hba] = await interleaved([ours(cli, corpus.hba, caps['pg_hba.conf'])], rounds, warmup, log);
+  const [conf] = await interleaved([ours(cli, corpus.conf, caps['pg_hba.conf'])], rounds, warmup, log);
+  const startupContender: Contender = {
+    name: OURS,
+    command: { cmd: process.execPath, args: [cli, '--version'], cwd: ROOT },
+    display: 'node dist/cli.js --version',
+    timeoutMs: 30_000,
+    okCodes: [0],
+    check: expect(/^\d+\.\d+\.\d+/, 'version'),
+  };
+  const [startup] = await interleaved([startupContender], rounds, warmup, log);
+
+  const servers: ServerCommand[] = [
+    { name: OURS, cmd: process.execPath, args: [path.join(dist.dir, 'server.js'), '--stdio'], cwd: ROOT },
+    // lsp-proxy talks to a daemon found through a socket in the user's cache folder: a private one keeps
+    // other people's sessions (and their daemon) out of this one.
+    { name: PLS, cmd: PLS_BIN, args: ['lsp-proxy'], cwd: ROOT, env: { XDG_CACHE_HOME: path.join(corpusDir, '.pgls-cache') } },
+    { name: SQUAWK, cmd: SQUAWK_BIN, args: ['server'], cwd: ROOT },
+  ];
+  log(`Editor sessions, ${corpus.edits.length} edits each:`);
+  const lsp = [];
+  for (const s of servers) {
+    lsp.push(await editSession(s, corpus.migration, corpus.edits, lspLimits, log));
+  }
+
+  log(`Our server, ${SMALL_HBA_LINES}-line pg_hba.conf, start → first diagnostics:`);
+  const hbaStart = await startToFirst(servers[0], corpus.smallHba, 'pg-hba', quick ? 1 : 5, 30_000);
+  log(`  ${fmtMs(hbaStart.ms.median)}${hbaStart.error ? ` (${hbaStart.error})` : ''}`);
+
+  log(`Our server, ${corpus.treeFiles.length}-file tree as workspace:`);
+  const workspace = await workspaceMemory(servers[0], corpus.tree, workspaceCapMs);
+  log(`  ${(workspace.rssKb / 1024).toFixed(0)} MB RSS after the scan${workspace.error ? ` (${workspace.error})` : ''}`);
+
+
+  const byName = (rs: CliResult[], n: string) => rs.find((r) => r.name === n)!;
+  const ratios = {
+    singlePls: ratio(byName(single, OURS), byName(single, PLS)),
+    singleSquawk: ratio(byName(single, OURS), byName(single, SQUAWK)),
+    treePls: ratio(byName(tree, OURS), byName(tree, PLS)),
+  };
+  const partial: Omit<Results, 'targets'> = {
+    mode: quick ? 'quick' : 'full',
+    machine,
+    loadAtEnd: os.loadavg(),
+    distBuild: `${dist.kind} at ${dist.builtAt.toISOString()}`,
+    rssMethod: RSS_METHOD_TEXT,
+    corpus: {
+      migrationBytes: corpus.migrationBytes,
+      migrationStatements: corpus.migrationStatements,
+      treeFiles: corpus.treeFiles.length,
+      treeBytes: corpus.treeBytes,
+      hbaLines: scale.hbaLines,
+      confLines: corpus.confLines,
+      edits: corpus.edits.length,
+      smallHbaLines: SMALL_HBA_LINES,
+    },
+    settings: { rounds, warmup, treeRounds, caps: { ...caps, 'workspace scan': workspaceCapMs }, lsp: lspLimits },
+    cli: { single, tree, hba, conf, startup },
+    lsp,
+    hbaStart,
+    workspace,
+    bundle,
+    findings: { single: findingsByRule(byName(single, OURS)), tree: findingsByRule(byName(tree, OURS)), hba: findingsByRule(hba), conf: findingsByRule(conf) },
+  };
+  const results: Results = { ...partial, targets: judge(partial, ratios) };
+  for (const r of [...single, ...tree, hba, conf, startup]) r.lastStdout = '';
+
+  fs.mkdirSync(outDir, { recursive: true });
+  const mdFile = path.join(outDir, 'RESULTS.md');
+  fs.writeFileSync(mdFile, renderMarkdown(results));
+  fs.writeFileSync(jsonFile, JSON.stringify(results, null, 2) + '\n');
+
+  const mbText = `${(corpus.migrationBytes / 1e6).toFixed(2)} MB`;
+  log('');
+  log(`ours / postgres-language-server, ${mbText} migration: ${ratioOf(byName(single, OURS), byName(single, PLS), ratios.singlePls).text}`);
+  log(`ours / squawk, ${mbText} migration: ${ratioOf(byName(single, OURS), byName(single, SQUAWK), ratios.singleSquawk).text}`);
+  log(`ours / postgres-language-server, ${corpus.treeFiles.length}-file tree: ${ratioOf(byName(tree, OURS), byName(tree, PLS), ratios.treePls).text} (ours ${cliFigure(byName(tree, OURS))})`);
+  for (const t of results.targets) log(`${t.pass ? 'PASS' : 'MISS'}  ${t.measure}, ${t.target}: ${t.figure}`);
+  log(`\nwrote ${shown(mdFile)} and ${shown(jsonFile)} in ${fmtMs(performance.now() - began)}`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench: ${(e as Error).stack ?? e}\n`);
+  process.exitCode = 1;
+});

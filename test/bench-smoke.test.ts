@@ -1,0 +1,87 @@
+// The benchmark harness in quick mode, so that it cannot rot: it runs end to end, measures every
+// figure, and our tools report on its corpus what they should. No timing is asserted.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Results } from '../bench/report';
+import type { CliResult } from '../bench/cli-runs';
+
+const ROOT = path.join(__dirname, '..');
+const RESULTS_MD = path.join(ROOT, 'bench', 'RESULTS.md');
+
+const positive = (x: number, what: string) => assert.ok(Number.isFinite(x) && x > 0, `${what}: ${x}`);
+
+test('npm run bench -- --quick measures everything and writes to its own folder', { timeout: 600_000 }, () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pgh-bench-smoke-'));
+  const committedBefore = fs.existsSync(RESULTS_MD) ? fs.statSync(RESULTS_MD).mtimeMs : undefined;
+  try {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 540_000 });
+    assert.equal(run.status, 0, `exit ${run.status}\n${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /ours \/ postgres-language-server, [\d.]+ MB migration: \d+\.\d+×/);
+    assert.match(run.stdout, /ours \/ squawk, [\d.]+ MB migration: \d+\.\d+×/);
+
+    const res = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')) as Results;
+    assert.equal(res.mode, 'quick');
+    const cli = (r: CliResult, what: string) => {
+      assert.equal(r.error, undefined, `${what}: ${r.error}`);
+      assert.equal(r.timedOutAfterMs, undefined, `${what} hit its cap`);
+      positive(r.ms.median, `${what} time`);
+      positive(r.rssKb.median, `${what} peak RSS`);
+    };
+    for (const r of [...res.cli.single, ...res.cli.tree]) cli(r, `${r.name} CLI`);
+    assert.deepEqual(res.cli.single.map((r) => r.name).sort(), ['pg-hardening', 'postgres-language-server', 'squawk']);
+    cli(res.cli.hba, 'pg_hba.conf CLI');
+    cli(res.cli.conf, 'postgresql.conf CLI');
+    cli(res.cli.startup, 'start-up floor');
+
+    assert.deepEqual(res.lsp.map((s) => s.name).sort(), ['pg-hardening', 'postgres-language-server', 'squawk']);
+    for (const s of res.lsp) {
+      assert.equal(s.error, undefined, `${s.name} session: ${s.error}`);
+      positive(s.startToFirstMs!, `${s.name} start → first diagnostics`);
+      assert.ok(s.editsSent > 0 && s.editsAnswered > 0, `${s.name}: ${s.editsAnswered}/${s.editsSent} edits answered`);
+      positive(s.latencyMs.median, `${s.name} edit latency p50`);
+      positive(s.latencyMs.p95, `${s.name} edit latency p95`);
+      positive(s.latencyMs.max, `${s.name} edit latency max`);
+      positive(s.rssKb, `${s.name} RSS`);
+    }
+    const ours = res.lsp.find((s) => s.name === 'pg-hardening')!;
+    assert.equal(ours.editsAnswered, ours.editsSent, 'our server answers every edit');
+    assert.equal(ours.mode, 'push');
+    assert.equal(res.lsp.find((s) => s.name === 'squawk')!.mode, 'pull', 'squawk serves pull diagnostics');
+
+    positive(res.hbaStart.ms.median, 'pg_hba.conf start → first diagnostics');
+    assert.equal(res.workspace.error, undefined, res.workspace.error);
+    positive(res.workspace.rssKb, 'workspace RSS');
+    assert.ok(res.workspace.filesWithDiagnostics > 0, 'the start-up scan published the history findings');
+    positive(res.bundle.devBytes, 'client bundle');
+    positive(res.bundle.minifiedBytes, 'minified client bundle');
+    for (const t of res.targets) positive(t.value, `target "${t.measure}, ${t.target}"`);
+    assert.equal(res.targets.length, 10);
+
+    // The corpus is valid and insecure where it means to be.
+    const { single, tree, hba, conf } = res.findings;
+    for (const [input, counts] of Object.entries(res.findings)) {
+      assert.equal(counts['internal-error'], undefined, `${input}: internal error`);
+      assert.equal(counts['file-too-large'], undefined, `${input}: not checked, too large`);
+    }
+    assert.equal(single['sql-syntax'], undefined, 'the generated migration parses');
+    assert.equal(tree['sql-syntax'], undefined, 'the generated tree parses');
+    assert.ok(single['sql-tenant-table-without-rls'] > 0, JSON.stringify(single));
+    for (const rule of ['sql-tenant-table-without-rls', 'sql-rls-not-forced', 'sql-policy-missing-with-check', 'sql-security-definer-search-path', 'sql-plaintext-password'])
+      assert.ok(tree[rule] > 0, `${rule} in the tree: ${JSON.stringify(tree)}`);
+    assert.ok(hba['hba-unreachable'] > 0 && hba['hba-md5'] > 0, JSON.stringify(hba));
+    assert.equal(hba['hba-syntax'], undefined, 'the generated pg_hba.conf is valid');
+    for (const rule of ['conf-syntax', 'conf-unknown-parameter', 'conf-invalid-value'])
+      assert.equal(conf[rule], undefined, `${rule} in the generated postgresql.conf`);
+
+    const md = fs.readFileSync(path.join(out, 'RESULTS.md'), 'utf8');
+    assert.match(md, /\| measure \| target \| ours \| result \|/);
+    assert.equal(md.match(/\| (PASS|\*\*MISS\*\*) \|$/gm)?.length, 10);
+    assert.equal(fs.existsSync(RESULTS_MD) ? fs.statSync(RESULTS_MD).mtimeMs : undefined, committedBefore, 'quick mode leaves bench/RESULTS.md alone');
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});
