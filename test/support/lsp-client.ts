@@ -18,8 +18,13 @@ export class TestClient {
   private waiters: (() => void)[] = [];
   settings: Record<string, unknown> = { postgresVersion: 17 };
 
-  constructor() {
-    this.proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** Every notification the server sent, in order (method and params), for tests that inspect them all. */
+  readonly notifications: { method: string; params: unknown }[] = [];
+  stderr = '';
+
+  constructor(nodeArgs: string[] = []) {
+    this.proc = spawn(process.execPath, [...nodeArgs, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, [...(this.diagnostics.get(p.uri) ?? []), p]);
@@ -27,14 +32,32 @@ export class TestClient {
     });
     this.conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.settings));
     this.conn.onRequest('client/registerCapability', () => null);
-    this.conn.onNotification('window/logMessage', () => undefined);
+    this.conn.onNotification('window/logMessage', (p: unknown) => void this.notifications.push({ method: 'window/logMessage', params: p }));
     this.conn.listen();
   }
 
-  async initialize(rootUri: string | null = null) {
+  /** The last diagnostics published for each URI. */
+  latest(): Map<string, Diagnostic[]> {
+    return new Map([...this.diagnostics].map(([uri, list]) => [uri, list[list.length - 1].diagnostics]));
+  }
+
+  /** Resolves once the server has published nothing for `quietMs`. */
+  async settle(quietMs = 1500, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const before = [...this.diagnostics.values()].reduce((n, l) => n + l.length, 0);
+      await new Promise((r) => setTimeout(r, quietMs));
+      const after = [...this.diagnostics.values()].reduce((n, l) => n + l.length, 0);
+      if (after === before) return;
+      if (Date.now() > deadline) throw new Error('the server kept publishing');
+    }
+  }
+
+  async initialize(rootUri: string | null = null, initializationOptions?: unknown) {
     await this.conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri,
+      initializationOptions,
       capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } },
     });
     await this.conn.sendNotification('initialized', {});
