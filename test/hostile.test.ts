@@ -201,3 +201,28 @@ test('a rule that throws becomes one internal-error finding for the file; the ot
     (rule as { check: unknown }).check = original;
   }
 });
+
+test('language server, untrusted workspace: an include outside it is reported, not read; trusted, it is read', async () => {
+  const outside = tempDir({ 'shadow.conf': "ssl = off\nsecret_token = 'SECRETHASH-4f1d'\n" });
+  const ws = tempDir({ 'postgresql.conf': `include '${outside}/shadow.conf'\n` });
+  const uri = pathToFileURL(path.join(ws, 'postgresql.conf')).href;
+  const text = fs.readFileSync(path.join(ws, 'postgresql.conf'), 'utf8');
+  for (const trusted of [false, true]) {
+    const client = new TestClient();
+    try {
+      await client.initialize(pathToFileURL(ws).href, { trusted });
+      await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'pg-conf', version: 1, text } });
+      const diagnostics = await client.waitForDiagnostics(uri, (d) => d.length > 0);
+      await client.settle(500);
+      const everything = JSON.stringify([...client.latest()]) + JSON.stringify(client.notifications) + client.stderr;
+      if (trusted) {
+        assert.ok(everything.includes('secret_token'), 'trusted: the include was read (its unknown parameter is reported)');
+      } else {
+        assert.ok(diagnostics.some((d) => /outside the workspace, which is not trusted/.test(d.message)), diagnostics.map((d) => d.message).join('\n'));
+        assert.ok(!everything.includes('SECRETHASH') && !everything.includes('secret_token'), 'untrusted: nothing of the outside file shows');
+      }
+    } finally {
+      await client.close();
+    }
+  }
+});

@@ -96,6 +96,18 @@ const sarifRegion = (r: Range) => ({
   endColumn: r.end.character + 1,
 });
 
+/**
+ * A source line as the text output shows it: password literals (clear text, MD5 hashes, SCRAM
+ * verifiers) and pg_hba.conf secrets masked, same length, so the caret still lines up. Findings
+ * point at these secrets; the output must not repeat them (CI logs are widely readable).
+ */
+export function redactSecrets(line: string): string {
+  const mask = (s: string) => s.replace(/[^'"]/g, '*');
+  return line
+    .replace(/(\bPASSWORD\s+)([Ee]'(?:[^'\\]|\\.|'')*'?|(?:[Uu]&)?'(?:[^']|'')*'?|\$(\w*)\$[\s\S]*?(?:\$\3\$|$))/gi, (_, kw: string, lit: string) => kw + mask(lit))
+    .replace(/(\b(?:ldapbindpasswd|radiussecrets?)=)("(?:[^"]|"")*"|[^\s,]+)/gi, (_, kw: string, v: string) => kw + mask(v));
+}
+
 const COLORS: Record<Severity, string> = { error: '31', warning: '33', information: '36', hint: '34' };
 
 export function formatText(findings: Finding[], texts: Map<string, string>, color: boolean): string {
@@ -106,7 +118,8 @@ export function formatText(findings: Finding[], texts: Map<string, string>, colo
     out.push(
       `${paint('1', `${displayPath(f.file)}:${line + 1}:${character + 1}`)}: ${paint(COLORS[f.severity], f.severity)} ${paint('2', `[${f.rule}]`)} ${f.message}`,
     );
-    const src = texts.get(f.file)?.split('\n')[line]?.replace(/\r$/, '');
+    const raw = texts.get(f.file)?.split('\n')[line]?.replace(/\r$/, '');
+    const src = raw === undefined ? undefined : redactSecrets(raw);
     if (src !== undefined) {
       const gutter = String(line + 1);
       const width = f.range.end.line === line ? Math.max(1, f.range.end.character - character) : Math.max(1, src.length - character);
