@@ -1,5 +1,7 @@
 // Judges the figures against issue 6's targets and writes them up: RESULTS.md for people,
 // results.json for the smoke test.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { BundleSize } from './bundle-size';
 import type { CliResult, Ratio } from './cli-runs';
 import type { Machine } from './machine';
@@ -260,5 +262,8 @@ export function renderMarkdown(res: Results): string {
   );
   out.push('## Not measured here', '');
   out.push('- Lazy activation (nothing heavy before the first matching file) is a property of client/src/extension.ts and package.json activationEvents, not timed by this harness; only the bundle size is.', '');
+  // The evidence behind each miss is written by hand (profiles, experiments) and kept beside the generated figures.
+  const misses = path.join(__dirname, 'MISSES.md');
+  if (fs.existsSync(misses)) out.push(fs.readFileSync(misses, 'utf8'));
   return out.join('\n');
 }
