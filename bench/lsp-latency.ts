@@ -8,6 +8,7 @@ import type { Edit } from './corpus';
 import { LspClient, sleep, type Published, type ServerCommand } from './lsp-client';
 import { cpuMs, processTree, statusKb } from './processes';
 import { summarize, type Summary } from './stats';
+import { lineStarts, positionIn } from '../server/src/engine/lines';
 
 export interface SessionLimits {
   /** Wait this long for the first diagnostics after open. */
@@ -39,24 +40,12 @@ export interface SessionResult {
   error?: string;
 }
 
-/** Zero-based line and character of an offset, from the line starts (edits never add or remove lines). */
-function positionOf(lineStarts: number[], offset: number) {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo, character: offset - lineStarts[lo] };
-}
-
 export async function editSession(server: ServerCommand, file: string, edits: Edit[], limits: SessionLimits, log: (s: string) => void): Promise<SessionResult> {
   const client = new LspClient(server);
   const uri = pathToFileURL(file).href;
   let text = fs.readFileSync(file, 'utf8');
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+  // Edits never add or remove lines, so the line starts hold for the whole session.
+  const starts = lineStarts(text);
   const result: SessionResult = {
     name: server.name,
     mode: 'push',
@@ -92,7 +81,7 @@ export async function editSession(server: ServerCommand, file: string, edits: Ed
       const { offset, text: ch } = edits[i];
       text = text.slice(0, offset) + ch + text.slice(offset + 1);
       const version = i + 2;
-      const start = positionOf(lineStarts, offset);
+      const start = positionIn(starts, offset);
       const change = client.syncKind === 2 ? { range: { start, end: { line: start.line, character: start.character + 1 } }, text: ch } : { text };
       const from = client.publishedFor(uri).length;
       const sentAt = performance.now();

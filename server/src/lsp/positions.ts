@@ -3,6 +3,7 @@
 // maps positions between the two; for every other file both count alike.
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position, Range } from 'vscode-languageserver/node';
+import { lineStarts, positionIn } from '../engine/lines';
 
 export interface PositionMap {
   toEditor(p: Position): Position;
@@ -15,17 +16,11 @@ const identity: PositionMap = { toEditor: (p) => p, toEngine: (p) => p };
 export function positionMap(text: string | undefined): PositionMap {
   if (text === undefined || !LONE_CR.test(text)) return identity;
   const editor = TextDocument.create('file:///x', 'x', 0, text);
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  const starts = lineStarts(text);
   const engineOffset = (p: Position) => Math.min(text.length, (starts[p.line] ?? text.length) + p.character);
   return {
     toEditor: (p) => editor.positionAt(engineOffset(p)),
-    toEngine: (p) => {
-      const offset = editor.offsetAt(p);
-      let line = 0;
-      while (line + 1 < starts.length && starts[line + 1] <= offset) line++;
-      return { line, character: offset - starts[line] };
-    },
+    toEngine: (p) => positionIn(starts, editor.offsetAt(p)),
   };
 }
 

@@ -2,6 +2,7 @@ import type { ParseResult } from 'libpg-query';
 import type { Position } from '../types';
 import { parseSql, scanSql, type ParseOutcome } from './parser';
 import { splitStatements, type SqlStatement } from './split';
+import { lineStarts, positionIn } from '../lines';
 
 export interface ParsedStatement extends SqlStatement {
   /** The node type of each statement PostgreSQL read here (CreateStmt, GrantStmt…); empty on an error. */
@@ -46,20 +47,9 @@ export interface SqlAnalysis {
 }
 
 export function analyzeSql(file: string, text: string): SqlAnalysis {
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
-  const positionAt = (offset: number): Position => {
-    // PostgreSQL puts "at end of input" one past the last character.
-    offset = Math.max(0, Math.min(offset, text.length));
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: offset - lineStarts[lo] };
-  };
+  const starts = lineStarts(text);
+  // PostgreSQL puts "at end of input" one past the last character.
+  const positionAt = (offset: number): Position => positionIn(starts, Math.max(0, Math.min(offset, text.length)));
   const statements = splitStatements(text).statements.map((s): ParsedStatement => {
     const r = cachedParse(s.text);
     const junk = r.ok ? trailingJunkAfterParameter(s.text) : undefined;
