@@ -74,7 +74,7 @@ export function checkFile(file: string, text: string, kind: FileKind, opts: Chec
       run(RULES.filter((r) => r.kind === 'conf'), ctx);
     } else if (kind === 'sql') {
       // Every file of the history is checked, so one check publishes the whole history's findings.
-      const history = historyOf(analyzeSql(file, text), opts);
+      const history = historyOf(analyzeSql(file, text, opts.editing), opts);
       const model = buildModel(history);
       const config = opts.config ?? DEFAULT_CONFIG;
       const sqlRules = RULES.filter((r): r is SqlRule => r.kind === 'sql');

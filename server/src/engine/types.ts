@@ -76,6 +76,8 @@ export interface CheckOptions {
   fs: FileSystem;
   /** The project's settings; the defaults when absent. */
   config?: EngineConfig;
+  /** The checked file is open in an editor: keep its decoded SQL trees for the next keystroke. */
+  editing?: boolean;
 }
 
 export const SUPPORTED_PG_VERSIONS = [13, 14, 15, 16, 17, 18] as const;

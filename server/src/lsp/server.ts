@@ -261,7 +261,7 @@ export function startServer(connection: Connection): void {
     if (!current || current.version !== doc.version) return; // a newer edit will validate
     let findings: Finding[];
     try {
-      findings = checkFile(uriToPath(doc.uri), doc.getText(), kind, { pgVersion: postgresVersion, fs, config });
+      findings = checkFile(uriToPath(doc.uri), doc.getText(), kind, { pgVersion: postgresVersion, fs, config, editing: true });
     } catch (e) {
       log(`check failed for ${doc.uri}: ${(e as Error).stack ?? e}`);
       findings = [];

@@ -19,20 +19,24 @@ class Statement implements ParsedStatement {
   text: string;
   types: string[];
   error?: { message: string; position: Position };
-  private json?: string;
   private tree?: ParseResult;
-  constructor(s: SqlStatement, parsed?: { json: string; types: string[] }, error?: ParsedStatement['error']) {
+  constructor(
+    s: SqlStatement,
+    private parsed?: { json: string; types: string[]; tree?: ParseResult },
+    error?: ParsedStatement['error'],
+    /** Keep the decoded tree with the cached parse, for the next check of this text (the file being edited). */
+    private share = false,
+  ) {
     this.start = s.start;
     this.end = s.end;
     this.text = s.text;
     this.types = parsed?.types ?? [];
-    this.json = parsed?.json;
     if (error) this.error = error;
   }
   get ast(): ParseResult | undefined {
-    if (this.tree === undefined && this.json !== undefined) {
-      this.tree = JSON.parse(this.json) as ParseResult;
-      this.json = undefined;
+    if (this.tree === undefined && this.parsed) {
+      this.tree = this.parsed.tree ?? (JSON.parse(this.parsed.json) as ParseResult);
+      if (this.share) this.parsed.tree = this.tree;
     }
     return this.tree;
   }
@@ -46,7 +50,11 @@ export interface SqlAnalysis {
   positionAt(offset: number): Position;
 }
 
-export function analyzeSql(file: string, text: string): SqlAnalysis {
+/**
+ * `shareTrees`: the file is being edited and will be checked again soon, so its decoded trees are
+ * kept with the cached parses (a keystroke then decodes only the statement it changed).
+ */
+export function analyzeSql(file: string, text: string, shareTrees = false): SqlAnalysis {
   const starts = lineStarts(text);
   // PostgreSQL puts "at end of input" one past the last character.
   const positionAt = (offset: number): Position => positionIn(starts, Math.max(0, Math.min(offset, text.length)));
@@ -54,7 +62,7 @@ export function analyzeSql(file: string, text: string): SqlAnalysis {
     const r = cachedParse(s.text);
     const junk = r.ok ? trailingJunkAfterParameter(s.text) : undefined;
     if (junk) return new Statement(s, undefined, { message: junk.message, position: positionAt(s.start + junk.offset) });
-    if (r.ok) return new Statement(s, r);
+    if (r.ok) return new Statement(s, r, undefined, shareTrees);
     // Errors PostgreSQL gives no position (invalid bytes from an E'' escape) point at the statement itself.
     const offset = r.cursor > 0 ? utf16Offset(s.text, r.cursor) : leadingTrivia(s.text);
     return new Statement(s, undefined, { message: r.message, position: positionAt(s.start + offset) });

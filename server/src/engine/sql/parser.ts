@@ -2,7 +2,7 @@
 // the parse tree comes back as PostgreSQL's JSON text, decoded only for the statements a rule or
 // the schema model reads (most INSERTs, indexes and comments never are). It loads asynchronously
 // once; the engine is synchronous, so the fronts await initSqlParser() before checking SQL.
-import type { ScanToken } from 'libpg-query';
+import type { ParseResult, ScanToken } from 'libpg-query';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const createModule: () => Promise<PgModule> = require('libpg-query/wasm/libpg-query.js');
 
@@ -46,7 +46,7 @@ function withCString<T>(m: PgModule, text: string, fn: (ptr: number) => T): T {
 }
 
 /** A statement PostgreSQL's parser read: its tree as JSON text, and the node type of each statement in it. */
-export type ParseOutcome = { ok: true; json: string; types: string[] } | { ok: false; message: string; cursor: number };
+export type ParseOutcome = { ok: true; json: string; types: string[]; tree?: ParseResult } | { ok: false; message: string; cursor: number };
 
 /** Top-level statement types, read off the JSON without decoding it: {"stmts":[{"stmt":{"CreateStmt":… */
 const TYPES = /\{"stmt":\{"(\w+)"/g;
