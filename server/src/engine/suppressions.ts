@@ -4,6 +4,7 @@
 // A suppression that hides nothing, or names no known rule, is itself reported (a hint), so stale
 // ones do not pile up.
 import type { FileKind, Finding, Range } from './types';
+import { commentStart } from './comments';
 
 export const UNUSED_SUPPRESSION_RULE = 'unused-suppression';
 
@@ -19,24 +20,6 @@ export interface Suppression {
 }
 
 const DIRECTIVE = /pg-harden-disable-(next-line|file)\b([^\n]*)/;
-
-/** Where a line's comment starts, outside quotes; -1 when it has none. */
-function commentStart(line: string, kind: FileKind): number {
-  const marker = kind === 'sql' ? '--' : '#';
-  // hba quotes with "…"; postgresql.conf and SQL with '…' (SQL's "…" names hold no comment either).
-  let quote = '';
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quote) {
-      if (c === quote) quote = '';
-    } else if (c === '"' || (c === "'" && kind !== 'hba')) {
-      quote = c;
-    } else if (line.startsWith(marker, i)) {
-      return i;
-    }
-  }
-  return -1;
-}
 
 export function parseSuppressions(text: string, kind: FileKind): Suppression[] {
   const out: Suppression[] = [];

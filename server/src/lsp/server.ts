@@ -336,16 +336,6 @@ export function startServer(connection: Connection): void {
     }
   }
 
-  const confRequest = async <T>(uri: string, empty: T, fn: (doc: TextDocument, pgVersion: number) => T): Promise<T> => {
-    const doc = documents.get(uri);
-    if (!doc || kindOf(doc) !== 'conf') return empty;
-    try {
-      return fn(doc, (await settingsFor(uri)).postgresVersion);
-    } catch (e) {
-      log(`request failed for ${uri}: ${(e as Error).stack ?? e}`);
-      return empty;
-    }
-  };
   /** A request on an open document; errors are logged and answered with `empty`. */
   const request = async <T>(uri: string, empty: T, fn: (doc: TextDocument, kind: FileKind | undefined) => T | Promise<T>): Promise<T> => {
     const doc = documents.get(uri);
@@ -367,7 +357,11 @@ export function startServer(connection: Connection): void {
       return values.length ? { contents: { kind: MarkupKind.Markdown, value: values.join('\n\n---\n\n') } } : null;
     }),
   );
-  connection.onCompletion((p) => confRequest(p.textDocument.uri, [], (doc, v) => confCompletion(doc.getText(), positionMap(doc.getText()).toEngine(p.position), v)));
+  connection.onCompletion((p) =>
+    request(p.textDocument.uri, [], async (doc, kind) =>
+      kind === 'conf' ? confCompletion(doc.getText(), positionMap(doc.getText()).toEngine(p.position), (await settingsFor(doc.uri)).postgresVersion) : [],
+    ),
+  );
   connection.onDocumentSymbol((p) =>
     request(p.textDocument.uri, [], (doc, kind) => {
       const symbols = kind === 'conf' ? confSymbols(uriToPath(doc.uri), doc.getText()) : kind === 'hba' ? hbaSymbols(doc.getText()) : [];

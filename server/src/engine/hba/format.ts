@@ -3,6 +3,7 @@
 // same records; lines joined with a backslash, and lines it cannot tokenize, are left as written.
 import type { Range, TextEdit } from '../types';
 import { logicalLines, tokenizeLine, type Token } from './tokenize';
+import { commentStart } from '../comments';
 
 const INCLUDES = new Set(['include', 'include_if_exists', 'include_dir']);
 const IP_MASK = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*)$/;
@@ -22,18 +23,8 @@ const fieldText = (field: Token[]) => field.map((t) => t.raw).join(',');
 function tokensOf(line: string): string {
   const [l] = logicalLines(line, false);
   if (!l) return '[]';
-  const c = commentStart(line);
+  const c = commentStart(line, 'hba');
   return JSON.stringify([tokenizeLine(l, (t) => [t]).fields.map((f) => f.map((t) => t.raw)), c >= 0 ? line.slice(c).replace(/[ \t]+$/, '') : '']);
-}
-
-/** Where a line's comment starts: the first '#' outside double quotes. */
-function commentStart(s: string): number {
-  let quoted = false;
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] === '"') quoted = !quoted;
-    else if (s[i] === '#' && !quoted) return i;
-  }
-  return -1;
 }
 
 function rowOf(fields: Token[][], line: number, comment: string): Row {
@@ -62,7 +53,7 @@ export function formatHba(file: string, text: string, only?: { start: number; en
     const raw = physical[l.line].replace(/\r$/, '');
     // A NUL ends the line for PostgreSQL, and a final backslash continues it (14+): left alone.
     if (raw.includes('\0') || raw.endsWith('\\')) continue;
-    const c = commentStart(raw);
+    const c = commentStart(raw, 'hba');
     rows.push({ ...rowOf(fields, l.line, c >= 0 ? raw.slice(c) : ''), tokens: tokensOf(raw) });
   }
   const widths: number[] = [];
