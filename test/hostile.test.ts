@@ -68,7 +68,14 @@ test('NUL bytes, invalid UTF-8, a BOM, CRLF and lone CR: the same findings where
   assert.deepEqual(rules(sql.replace(/\n/g, '\r\n')), ['sql-superuser-role']);
   assert.deepEqual(rules(sql.replace(/\n/g, '\r') + 'CREATE ROLE r BYPASSRLS;'), ['sql-superuser-role', 'sql-bypassrls-role']);
   assert.deepEqual(rules(decodeText(Buffer.concat([Buffer.from(sql), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x0a])]))), ['sql-superuser-role', 'sql-syntax']);
-  // A NUL ends PostgreSQL's reading of a statement; we report the statement, or nothing, but never crash.
+  // No query can hold a NUL: it is reported where it is, and what follows it is still checked.
+  const nul = timedCheck('sql', 'SELECT 1;\0 CREATE ROLE boss SUPERUSER;\n\0').findings;
+  assert.deepEqual(nul.map((f) => [f.rule, f.range.start.character, f.message.split('.')[0]]), [
+    ['sql-syntax', 9, 'invalid byte sequence for encoding "UTF8": 0x00'],
+    ['sql-superuser-role', 28, nul[1].message.split('.')[0]],
+    ['sql-syntax', 0, 'invalid byte sequence for encoding "UTF8": 0x00'],
+  ]);
+  assert.equal(nul[2].range.start.line, 1);
   for (const kind of ['hba', 'conf', 'sql'] as const) timedCheck(kind, 'a\0b\0\0;\n'.repeat(1000));
 });
 

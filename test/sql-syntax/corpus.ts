@@ -33,6 +33,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hideUnterminated } from '../../server/src/rules/sql-syntax';
 
 export const SQL_SYNTAX_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const CORPUS_DIR = path.join(SQL_SYNTAX_DIR, 'corpus');
@@ -382,7 +383,8 @@ export function compare(
       } else {
         const x = found[0]!;
         const samePos = x.range.start.line === expected.line && x.range.start.character === expected.character;
-        if (x.pgError === v.message && samePos) {
+        // The one difference by design: an unterminated literal (perhaps a password) is not repeated.
+        if (x.pgError === hideUnterminated(v.message) && samePos) {
           acc.agreed++;
           acc.agreedRejected++;
         } else {

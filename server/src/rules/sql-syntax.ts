@@ -1,5 +1,12 @@
 import type { SqlRule } from './rule';
 
+/**
+ * PostgreSQL quotes the token it stopped at. An unterminated literal runs to the end of the file and
+ * may be a password, which no output may repeat: only its opening quote is kept.
+ */
+export const hideUnterminated = (message: string) =>
+  message.startsWith('unterminated ') ? message.replace(/( at or near ")((?:[EeBbXxNn]|[Uu]&)?'|\$\w*\$)[\s\S]*"$/, '$1$2…"') : message;
+
 export const sqlSyntax: SqlRule = {
   id: 'sql-syntax',
   kind: 'sql',
@@ -20,12 +27,13 @@ export const sqlSyntax: SqlRule = {
       const { position } = s.error;
       const line = analysis.text.split('\n')[position.line] ?? '';
       const word = /^[^\s;(),]+/.exec(line.slice(position.character))?.[0] ?? '';
+      const pgError = hideUnterminated(s.error.message);
       report({
         file: analysis.file,
         // "at end of input" sits after the last character: the range then ends there too.
         range: { start: position, end: { line: position.line, character: Math.min(line.length, position.character + Math.max(1, word.length)) } },
-        message: `${s.error.message}. PostgreSQL's parser rejects this statement, so the migration fails here.`,
-        pgError: s.error.message,
+        message: `${pgError}. PostgreSQL's parser rejects this statement, so the migration fails here.`,
+        pgError,
         pgLine: position.line,
       });
     }

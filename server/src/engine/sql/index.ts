@@ -62,6 +62,9 @@ export function analyzeSql(file: string, text: string, shareTrees = false): SqlA
     const r = cachedParse(s.text);
     const junk = r.ok ? trailingJunkAfterParameter(s.text) : undefined;
     if (junk) return new Statement(s, undefined, { message: junk.message, position: positionAt(s.start + junk.offset) });
+    const nul = s.text.indexOf('\0');
+    // PostgreSQL's wording for a NUL in text; the rest of the statement is still checked.
+    if (r.ok && nul >= 0) return new Statement(s, r, { message: 'invalid byte sequence for encoding "UTF8": 0x00', position: positionAt(s.start + nul) }, shareTrees);
     if (r.ok) return new Statement(s, r, undefined, shareTrees);
     // Errors PostgreSQL gives no position (invalid bytes from an E'' escape) point at the statement itself.
     const offset = r.cursor > 0 ? utf16Offset(s.text, r.cursor) : leadingTrivia(s.text);

@@ -34,7 +34,12 @@ function ready(): PgModule {
   return mod;
 }
 
-function withCString<T>(m: PgModule, text: string, fn: (ptr: number) => T): T {
+/**
+ * A NUL would end the C string, hiding the rest of the statement from every check. It is read as a
+ * blank (one byte either way, so offsets hold); the analysis reports the NUL itself.
+ */
+function withCString<T>(m: PgModule, raw: string, fn: (ptr: number) => T): T {
+  const text = raw.includes('\0') ? raw.replace(/\0/g, ' ') : raw;
   const len = m.lengthBytesUTF8(text) + 1;
   const ptr = m._malloc(len);
   try {
@@ -80,7 +85,11 @@ export function scanSql(text: string): ScanToken[] {
     const result = m._wasm_scan(queryPtr);
     try {
       const json = m.UTF8ToString(result);
-      if (!json.startsWith('{')) throw new Error(json);
+      // The scanner refuses a text of blanks only; it has no tokens.
+      if (!json.startsWith('{')) {
+        if (/^[\s\0]*$/.test(text)) return [];
+        throw new Error(json);
+      }
       return (JSON.parse(json) as { tokens: ScanToken[] }).tokens;
     } finally {
       if (result) m._wasm_free_string(result);
