@@ -185,8 +185,12 @@ export function startServer(connection: Connection): void {
       .sort((a, b) => b.length - a.length)[0];
   }
 
-  /** A broken .pg-hardening.json shows in the Problems view, at its first line. */
+  /** A broken .pg-hardening.json shows in the Problems view, at its first line; published when its errors change. */
+  const configErrors = new Map<string, string>();
   function reportConfigErrors(file: string, errors: string[]) {
+    const key = JSON.stringify(errors);
+    if (configErrors.get(file) === key) return;
+    configErrors.set(file, key);
     const at = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     setContribution(
       pathToUri(file),
@@ -322,14 +326,12 @@ export function startServer(connection: Connection): void {
   async function onClose(doc: TextDocument) {
     const closedRoot = await historyRootOf(uriToPath(doc.uri));
     settingsCache.delete(doc.uri);
-    if (closedRoot) {
-      // The history stays published; recheck it from what is on disk now.
-      await recheckHistory(uriToPath(doc.uri));
-    } else {
-      setContribution(doc.uri, []);
-      contributions.get(doc.uri)?.delete(doc.uri);
-      publish(doc.uri);
-    }
+    // What the file reported on its own goes, even when new settings put it in a history it was
+    // never checked in; the history stays published, rechecked from what is on disk now.
+    setContribution(doc.uri, []);
+    contributions.get(doc.uri)?.delete(doc.uri);
+    publish(doc.uri);
+    if (closedRoot) await recheckHistory(uriToPath(doc.uri));
     if (kindOf(doc) === 'conf' && isMainConf(uriToPath(doc.uri))) {
       const hbaUri = pathToUri(path.join(path.dirname(uriToPath(doc.uri)), 'pg_hba.conf'));
       if (!documents.get(hbaUri)) setContribution(hbaUri, []);
@@ -406,6 +408,11 @@ export function startServer(connection: Connection): void {
     diskTexts.clear();
     // A deleted file's settings are not needed again (renames make new names all the time).
     for (const c of p.changes) if (c.type === FileChangeType.Deleted) settingsCache.delete(c.uri);
+    for (const c of p.changes)
+      if (c.type === FileChangeType.Deleted && configErrors.delete(uriToPath(c.uri))) {
+        setContribution(c.uri, []);
+        contributions.delete(c.uri);
+      }
     if (p.changes.some((c) => path.basename(uriToPath(c.uri)) === CONFIG_FILE)) return settingsChanged();
     revalidateAll();
     const roots = new Set<string>();

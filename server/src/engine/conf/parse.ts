@@ -152,7 +152,8 @@ function includeFile(name: string, strict: boolean, d: ConfSetting, depth: numbe
   // A directory opens, and flex's first read of it fails (include_if_exists too: it exists).
   if (typeof r !== 'string' && r.code === 'EISDIR') return fail(`input in flex scanner failed at file "${abs}" line 1`);
   if (typeof r !== 'string') {
-    if (strict) fail(`could not open configuration file "${abs}": ${strerror(r.code)}`);
+    // include_if_exists skips a missing file only; one we may not read is reported.
+    if (strict || r.code === 'EOUTSIDE') fail(`could not open configuration file "${abs}": ${strerror(r.code)}`);
     return;
   }
   parseText(abs, r, depth, reader);

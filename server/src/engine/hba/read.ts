@@ -82,7 +82,8 @@ function includeDirective(line: SourceLine, opts: ReadOptions, depth: number, ou
     if (target === '') return fail('empty configuration directory name');
     const dir = resolveConfigPath(target, line.file);
     const files = configFilesInDir(opts.fs, dir);
-    if (!Array.isArray(files)) return fail(`could not open directory "${dir}"`);
+    // PostgreSQL gives no reason here; not reading outside an untrusted workspace is ours to explain.
+    if (!Array.isArray(files)) return fail(`could not open directory "${dir}"${files.code === 'EOUTSIDE' ? `: ${strerror(files.code)}` : ''}`);
     const errors: string[] = [];
     for (const f of files) {
       const e = includeFile(f, line.file, false, opts, depth, out);
