@@ -3,6 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import {
   createMessageConnection,
+  ErrorCodes,
+  ResponseError,
   StreamMessageReader,
   StreamMessageWriter,
   type MessageConnection,
@@ -20,20 +22,60 @@ export class TestClient {
 
   /** Every notification the server sent, in order (method and params), for tests that inspect them all. */
   readonly notifications: { method: string; params: unknown }[] = [];
+  /**
+   * Everything the server sent, in order: every notification (diagnostics and logs included) and
+   * every request it made of the client, for tests that must look at all of it (secrets, trust).
+   */
+  readonly received: { kind: 'notification' | 'request'; method: string; params: unknown }[] = [];
   stderr = '';
 
+  /** nodeArgs go before the server script (`--expose-gc`, `--require guard.cjs`). */
   constructor(nodeArgs: string[] = []) {
     this.proc = spawn(process.execPath, [...nodeArgs, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      this.received.push({ kind: 'notification', method: 'textDocument/publishDiagnostics', params: p });
       this.diagnostics.set(p.uri, [...(this.diagnostics.get(p.uri) ?? []), p]);
       for (const w of this.waiters.splice(0)) w();
     });
-    this.conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.settings));
-    this.conn.onRequest('client/registerCapability', () => null);
-    this.conn.onNotification('window/logMessage', (p: unknown) => void this.notifications.push({ method: 'window/logMessage', params: p }));
+    this.conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => {
+      this.received.push({ kind: 'request', method: 'workspace/configuration', params: p });
+      return p.items.map(() => this.settings);
+    });
+    this.conn.onRequest('client/registerCapability', (p: unknown) => {
+      this.received.push({ kind: 'request', method: 'client/registerCapability', params: p });
+      return null;
+    });
+    this.conn.onNotification('window/logMessage', (p: unknown) => {
+      this.received.push({ kind: 'notification', method: 'window/logMessage', params: p });
+      this.notifications.push({ method: 'window/logMessage', params: p });
+    });
+    // Anything else is recorded; requests are still refused as an unhandled method, as before.
+    this.conn.onNotification((method: string, params: unknown) => void this.received.push({ kind: 'notification', method, params }));
+    this.conn.onRequest((method: string, params: unknown) => {
+      this.received.push({ kind: 'request', method, params });
+      throw new ResponseError(ErrorCodes.MethodNotFound, `Unhandled method ${method}`);
+    });
     this.conn.listen();
+  }
+
+  /** A request that rejects when no answer comes within timeoutMs. */
+  async request<T = unknown>(method: string, params: unknown, timeoutMs = 30_000): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${method} unanswered after ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([this.conn.sendRequest(method, params) as Promise<T>, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Every diagnostics notification for uri, in order (the last one is what the editor shows). */
+  history(uri: string): PublishDiagnosticsParams[] {
+    return [...(this.diagnostics.get(uri) ?? [])];
   }
 
   /** The last diagnostics published for each URI. */
