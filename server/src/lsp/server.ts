@@ -38,6 +38,7 @@ import { initEngine } from '../engine/init';
 import { collectTargets } from '../engine/targets';
 import { historyRoot } from '../engine/sql/history';
 import * as path from 'node:path';
+import { releaseMemory } from './release-memory';
 
 const LANGUAGE_KINDS: Record<string, FileKind> = { 'pg-hba': 'hba', 'pg-ident': 'ident', 'pg-conf': 'conf', sql: 'sql' };
 
@@ -114,6 +115,7 @@ export function startServer(connection: Connection): void {
       if (root && !byRoot.has(root) && (!only || only.has(root))) byRoot.set(root, t.file);
     }
     for (const file of byRoot.values()) await recheckHistory(file);
+    if (byRoot.size) releaseMemory();
   }
 
   async function recheckHistory(file: string) {
@@ -480,9 +482,9 @@ export function startServer(connection: Connection): void {
     return actions;
   }
 
-  // For tests and diagnosis: the server's memory after a full garbage collection (when node runs with --expose-gc).
+  // For tests and diagnosis: the server's memory after a full garbage collection.
   connection.onRequest('pg-hardening/memoryUsage', () => {
-    (globalThis as { gc?: () => void }).gc?.();
+    releaseMemory();
     return process.memoryUsage();
   });
 
