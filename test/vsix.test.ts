@@ -20,7 +20,7 @@ const ALLOWED: RegExp[] = [
   /^extension\/readme\.md$/i,
   /^extension\/changelog\.md$/i,
   /^extension\/license(\.txt|\.md)?$/i,
-  /^extension\/dist\/(client|server|cli|parse-worker)\.js$/,
+  /^extension\/dist\/(client|language-client|server|cli|parse-worker)\.js$/,
   /^extension\/dist\/libpg-query\.wasm$/,
   /^extension\/syntaxes\/[\w.-]+\.json$/,
   /^extension\/snippets\/[\w.-]+\.json$/,
@@ -31,6 +31,7 @@ const ALLOWED: RegExp[] = [
 const REQUIRED = [
   'extension/package.json',
   'extension/dist/client.js',
+  'extension/dist/language-client.js',
   'extension/dist/server.js',
   'extension/dist/cli.js',
   'extension/dist/parse-worker.js',
@@ -89,11 +90,11 @@ test('the VSIX ships the bundles, WASM, grammars, snippets, schema and docs, and
 
   // Packaged with --no-dependencies: a bundle may require only Node built-ins (and the client, vscode).
   const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-  for (const bundle of ['client', 'server', 'cli']) {
+  for (const bundle of ['client', 'language-client', 'server', 'cli']) {
     const entry = entries.find((e) => e.name === `extension/dist/${bundle}.js`)!;
     const code = readZipEntry(vsix.file, entry).toString('utf8');
     const required = new Set([...code.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]));
-    const external = [...required].filter((m) => !builtins.has(m) && !(bundle === 'client' && m === 'vscode'));
+    const external = [...required].filter((m) => !builtins.has(m) && !(bundle.endsWith('client') && m === 'vscode'));
     assert.deepEqual(external, [], `dist/${bundle}.js requires modules that are not packaged`);
   }
 

@@ -1,33 +1,15 @@
-// Thin VS Code client: starts the pg-hardening language server and opens bundled rule docs.
-// It runs nothing from the workspace, so untrusted workspaces are fully supported.
+// The VS Code client's activation: commands, and the language client once a PostgreSQL file is
+// open. It runs nothing from the workspace, so untrusted workspaces are fully supported.
 import * as vscode from 'vscode';
-import {
-  LanguageClient,
-  TransportKind,
-  type DocumentSelector,
-  type LanguageClientOptions,
-  type ServerOptions,
-} from 'vscode-languageclient/node';
-import { createStatusItem } from './status';
+import type { RunningClient, startLanguageClient } from './language-client';
 import { registerTemplateCommands } from './templates';
 
 const LANGUAGES = ['pg-hba', 'pg-ident', 'pg-conf', 'sql'];
 
-/** Files whose changes on disk the server must hear about (includes, @files, conf.d, migrations). */
-const WATCHED_GLOBS = [
-  '**/pg_hba*.conf',
-  '**/*.hba.conf',
-  '**/pg_ident.conf',
-  '**/postgresql*.conf',
-  '**/conf.d/*.conf',
-  '**/*.sql',
-  '**/.pg-hardening.json',
-];
-
 /** Rule ids are used as file names: letters, digits, '-', '_' and '.', never a path. */
 const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-let client: LanguageClient | undefined;
+let client: RunningClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('PostgreSQL Hardening');
@@ -36,57 +18,31 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('pg-hardening.showRuleDocumentation', (ruleId?: unknown) =>
       showRuleDocumentation(context, ruleId),
     ),
-  );
-
-  const serverModule = context.asAbsolutePath('dist/server.js');
-  const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: {
-      module: serverModule,
-      transport: TransportKind.ipc,
-      options: { execArgv: ['--nolazy', '--inspect=6009'] },
-    },
-  };
-
-  const documentSelector: DocumentSelector = LANGUAGES.flatMap((language) => [
-    { scheme: 'file', language },
-    { scheme: 'untitled', language },
-  ]);
-  const fileEvents = WATCHED_GLOBS.map((glob) => vscode.workspace.createFileSystemWatcher(glob));
-  context.subscriptions.push(...fileEvents);
-
-  const clientOptions: LanguageClientOptions = {
-    documentSelector,
-    // In an untrusted workspace the server reads nothing outside the workspace folders.
-    initializationOptions: { trusted: vscode.workspace.isTrusted },
-    synchronize: { configurationSection: 'pg-hardening', fileEvents },
-    outputChannel: output,
-  };
-
-  const languageClient = new LanguageClient('pg-hardening', 'PostgreSQL Hardening', serverOptions, clientOptions);
-  client = languageClient;
-  createStatusItem(context, languageClient);
-  registerTemplateCommands(context);
-  context.subscriptions.push(
     vscode.commands.registerCommand('pg-hardening.restartServer', async () => {
       output.appendLine('Restarting the language server.');
-      await languageClient.restart();
+      if (client) await client.restart();
+      else start();
     }),
   );
-  // Trust granted later widens what the server may read: start it again with the new state.
-  context.subscriptions.push(
-    vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      void restartWithTrust();
-    }),
-  );
-  async function restartWithTrust() {
-    (languageClient.clientOptions.initializationOptions as { trusted: boolean }).trusted = true;
-    await languageClient.restart();
+  registerTemplateCommands(context);
+
+  const start = () => {
+    if (client) return;
+    // dist/language-client.js, built beside this bundle: loaded here, not at activation.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const lc = require(context.asAbsolutePath('dist/language-client.js')) as { startLanguageClient: typeof startLanguageClient };
+    client = lc.startLanguageClient(context, output, LANGUAGES);
+  };
+  const ours = (doc: vscode.TextDocument) => LANGUAGES.includes(doc.languageId);
+  if (vscode.workspace.textDocuments.some(ours)) start();
+  else {
+    const waiting = vscode.workspace.onDidOpenTextDocument((doc) => {
+      if (!ours(doc)) return;
+      waiting.dispose();
+      start();
+    });
+    context.subscriptions.push(waiting);
   }
-  // Not awaited: activation stays cheap, and a server that fails to start is reported in the channel.
-  languageClient.start().catch((error: unknown) => {
-    output.appendLine(`Failed to start the language server: ${String(error)}`);
-  });
 }
 
 export function deactivate(): Thenable<void> | undefined {
