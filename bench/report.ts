@@ -142,11 +142,13 @@ export function judge(res: Omit<Results, 'targets'>, ratios: { singlePls: Ratio;
     pass: !ws.error && mb(ws.rssKb) <= 250,
   });
 
-  const kb = res.bundle.devBytes / 1024;
+  const kb = res.bundle.activationBytes / 1024;
   t.push({
     measure: 'extension activation: client bundle',
     target: '≤ 150 KB',
-    figure: `dist/client.js ${kb.toFixed(0)} KB, ${res.distBuild.replace(/ at .*/, '')}; the client sources minified as npm run package does: ${(res.bundle.minifiedBytes / 1024).toFixed(0)} KB`,
+    figure:
+      `dist/client.js ${kb.toFixed(0)} KB, minified: what activation loads. The language client ` +
+      `(dist/language-client.js, ${(res.bundle.languageClientBytes / 1024).toFixed(0)} KB, nearly all vscode-languageclient) loads once a PostgreSQL file is open`,
     value: kb,
     pass: kb <= 150,
   });
@@ -167,7 +169,7 @@ export function renderMarkdown(res: Results): string {
   out.push(`- CPU: ${m.cpu}, ${m.cores} cores; RAM ${m.ramGb.toFixed(1)} GB; ${m.kernel}; load average (1, 5, 15 min) at start ${m.loadAtStart.map((l) => l.toFixed(2)).join(' ')}, at end ${res.loadAtEnd.map((l) => l.toFixed(2)).join(' ')}`);
   out.push(`- Node ${m.node}; ours: ${m.ours}, dist/: ${res.distBuild}; ${m.squawk}; ${m.pls}`);
   out.push(`- Peak memory: ${res.rssMethod}. Times: wall clock from spawn to exit, measured in Node.`);
-  out.push('- Our CLI and server run from a copy of dist/ taken at the start (into the corpus folder), so that builds made meanwhile in the shared working tree do not mix in; commands below show them as `dist/`.');
+  out.push('- Our CLI and server run from a production build (minified, as npm run package makes it) of the sources, made at the start into the corpus folder; commands below show them as `dist/`.');
   out.push('');
   out.push('## Targets (issue 6)', '');
   out.push(row(['measure', 'target', 'ours', 'result']), row(['---', '---', '---', '---']));
@@ -261,7 +263,7 @@ export function renderMarkdown(res: Results): string {
     '',
   );
   out.push('## Not measured here', '');
-  out.push('- Lazy activation (nothing heavy before the first matching file) is a property of client/src/extension.ts and package.json activationEvents, not timed by this harness; only the bundle size is.', '');
+  out.push('- Lazy activation (nothing heavy before the first matching file) is a property of client/src/extension.ts (it loads dist/language-client.js when the first PostgreSQL file is open), not timed by this harness; only the bundle sizes are.', '');
   // The evidence behind each miss is written by hand (profiles, experiments) and kept beside the generated figures.
   const misses = path.join(__dirname, 'MISSES.md');
   if (fs.existsSync(misses)) out.push(fs.readFileSync(misses, 'utf8'));

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { FULL, QUICK, SMALL_HBA_LINES, generateCorpus } from './corpus';
@@ -20,8 +21,6 @@ import { OURS, PLS, SQUAWK, cliFigure, fmtMs, judge, ratioOf, renderMarkdown, ty
 const ROOT = path.join(__dirname, '..');
 const PEERS_DIR = path.join(ROOT, 'bench', '.peers');
 const { squawk: SQUAWK_BIN, pls: PLS_BIN } = peerBins(PEERS_DIR);
-const DIST = path.join(ROOT, 'dist');
-const DIST_FILES = ['cli.js', 'server.js', 'client.js', 'libpg-query.wasm'];
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } } });
 const quick = args.quick!;
@@ -67,55 +66,27 @@ function findingsByRule(r: CliResult): Record<string, number> {
   return counts;
 }
 
-function warnIfStale() {
-  if (!DIST_FILES.every((f) => fs.existsSync(path.join(DIST, f)))) throw new Error('dist/ is missing or incomplete: run `npm run build` first');
-  const built = fs.statSync(path.join(DIST, 'cli.js')).mtimeMs;
-  const newer: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (fs.statSync(p).mtimeMs > built) newer.push(shown(p));
-    }
-  };
-  walk(path.join(ROOT, 'server', 'src'));
-  walk(path.join(ROOT, 'client', 'src'));
-  if (newer.length) log(`warning: ${newer.length} source files are newer than dist/ (${newer.slice(0, 3).join(', ')}…): run \`npm run build\` to measure them`);
-}
-
-const distStamp = () => DIST_FILES.map((f) => (fs.existsSync(path.join(DIST, f)) ? fs.statSync(path.join(DIST, f)).mtimeMs : 0)).join(',');
-
 /**
- * Others build into dist/ of this shared tree at any time: measure a copy of it taken now, whole and
- * from one build, so that every figure of the run comes from the same code.
+ * Our code as it ships: a production build (minified, as `npm run package` makes it) of the sources
+ * now, into the corpus folder, so builds made meanwhile in the shared tree do not mix in.
  */
-async function snapshotDist(to: string): Promise<{ dir: string; builtAt: Date; kind: string }> {
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const before = distStamp();
-    fs.rmSync(to, { recursive: true, force: true });
-    fs.cpSync(DIST, to, { recursive: true, preserveTimestamps: true });
-    const complete = DIST_FILES.every((f) => fs.existsSync(path.join(to, f)));
-    // npm run build leaves source maps; npm run package builds minified bundles without them.
-    const kind = fs.existsSync(path.join(to, 'cli.js.map')) ? 'development build (npm run build)' : 'minified production build (npm run package)';
-    if (complete && distStamp() === before) return { dir: to, builtAt: fs.statSync(path.join(to, 'cli.js')).mtime, kind };
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-  throw new Error('dist/ kept changing while it was copied: another build is running');
+function buildOurs(to: string): { dir: string; builtAt: Date; kind: string } {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs'), '--production', '--outdir', to], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`the production build failed:\n${r.stdout}${r.stderr}`);
+  return { dir: to, builtAt: new Date(), kind: 'production build (scripts/build.mjs --production, as npm run package)' };
 }
 
 async function main() {
   const began = performance.now();
-  warnIfStale();
   ensurePeers(PEERS_DIR, log);
   const machine = describeMachine(ROOT, { squawk: SQUAWK_BIN, pls: PLS_BIN });
   log(`pg-hardening benchmark (${quick ? 'quick' : 'full'}): ${machine.cpu}, ${machine.cores} cores, node ${machine.node}`);
   log(`corpus → ${shown(corpusDir)}`);
   const corpus = generateCorpus(corpusDir, scale);
-  const dist = await snapshotDist(path.join(corpusDir, 'dist'));
+  const dist = buildOurs(path.join(corpusDir, 'dist'));
   const cli = path.join(dist.dir, 'cli.js');
-  log(`our code: a copy of dist/, ${dist.kind} at ${dist.builtAt.toISOString()}, in ${shown(dist.dir)}`);
-  // Minified from the sources now, close to when dist/ was built.
-  const bundle = await clientBundleSize(ROOT, dist.dir);
+  log(`our code: a ${dist.kind}, in ${shown(dist.dir)}`);
+  const bundle = clientBundleSize(dist.dir);
 
   log(`CLI, ${(corpus.migrationBytes / 1e6).toFixed(2)} MB migration (${corpus.migrationStatements} statements):`);
   const cap = caps['single file'];
