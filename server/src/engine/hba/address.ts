@@ -22,7 +22,10 @@ export const GAI_NONAME_TEXT = 'Name or service not known';
 const byteLength = (family: Family) => (family === 4 ? 4 : 16);
 
 /** C sees a string only up to its first NUL. */
-const cString = (s: string) => s.split('\0')[0];
+const cString = (s: string) => {
+  const nul = s.indexOf('\0');
+  return nul < 0 ? s : s.slice(0, nul);
+};
 
 /**
  * getaddrinfo(AI_NUMERICHOST) on glibc: an address, 'hostname' when it is not numeric (EAI_NONAME),
@@ -130,9 +133,17 @@ export function cidrMask(lenText: string, family: Family): Uint8Array | undefine
 
 /** The prefix length of a mask, or undefined when its one bits are not contiguous from the top. */
 export function prefixLength(mask: Uint8Array): number | undefined {
-  const bits = [...mask].map((b) => b.toString(2).padStart(8, '0')).join('');
-  const ones = bits.indexOf('0') < 0 ? bits.length : bits.indexOf('0');
-  return bits.includes('1', ones) ? undefined : ones;
+  let ones = 0;
+  let i = 0;
+  while (i < mask.length && mask[i] === 0xff) (ones += 8), i++;
+  if (i === mask.length) return ones;
+  // The first byte that is not all ones must be ones then zeros (0b11100000), and the rest zero.
+  const b = mask[i];
+  const zeros = (~b & 0xff) + 1;
+  if ((zeros & (zeros - 1)) !== 0) return undefined;
+  ones += 8 - Math.log2(zeros);
+  for (i++; i < mask.length; i++) if (mask[i] !== 0) return undefined;
+  return ones;
 }
 
 /**

@@ -60,7 +60,7 @@ export function recordCovers(a: HbaRecord, b: HbaRecord): boolean {
  * 20,000-line file stays fast.
  */
 export function findShadowing(records: readonly HbaRecord[]): Map<HbaRecord, HbaRecord> {
-  const buckets = new Map<string, number[]>();
+  const buckets = new Map<string | number, number[]>();
   const prefixLengths = { 4: new Set<number>(), 6: new Set<number>() };
   const shadowed = new Map<HbaRecord, HbaRecord>();
   records.forEach((b, j) => {
@@ -84,7 +84,12 @@ export function findShadowing(records: readonly HbaRecord[]): Map<HbaRecord, Hba
   return shadowed;
 }
 
-function ipKey(family: number, prefix: number, addr: Uint8Array): string {
+/** An IPv4 bucket is a number (prefix, then the masked address): 20,000 lines make many keys. */
+function ipKey(family: number, prefix: number, addr: Uint8Array): string | number {
+  if (family === 4) {
+    const masked = prefix === 0 ? 0 : (((addr[0] << 24) | (addr[1] << 16) | (addr[2] << 8) | addr[3]) >>> (32 - prefix)) >>> 0;
+    return prefix * 2 ** 32 + masked;
+  }
   let key = `${family}/${prefix}/`;
   for (let i = 0; i < addr.length; i++) {
     const bits = Math.max(0, Math.min(8, prefix - i * 8));
@@ -94,7 +99,7 @@ function ipKey(family: number, prefix: number, addr: Uint8Array): string {
 }
 
 /** The bucket a record is filed under, and its prefix length when it is a plain CIDR range. */
-function ownKey(r: HbaRecord): { key: string; prefix?: { family: 4 | 6; length: number } } {
+function ownKey(r: HbaRecord): { key: string | number; prefix?: { family: 4 | 6; length: number } } {
   const a = r.address;
   if (!a) return { key: 'local' };
   if (a.kind === 'ip') {
@@ -106,11 +111,11 @@ function ownKey(r: HbaRecord): { key: string; prefix?: { family: 4 | 6; length: 
 }
 
 /** Every bucket that may hold a record covering r. */
-function candidateKeys(r: HbaRecord, prefixLengths: Record<4 | 6, Set<number>>): string[] {
+function candidateKeys(r: HbaRecord, prefixLengths: Record<4 | 6, Set<number>>): (string | number)[] {
   const a = r.address;
   if (!a) return ['local'];
   if (a.kind !== 'ip') return ['all', ownKey(r).key];
-  const keys = ['all', `odd${a.range.family}`];
+  const keys: (string | number)[] = ['all', `odd${a.range.family}`];
   const p = prefixLength(a.range.mask) ?? a.range.mask.length * 8;
   for (const q of prefixLengths[a.range.family]) if (q <= p) keys.push(ipKey(a.range.family, q, a.range.addr));
   return keys;
