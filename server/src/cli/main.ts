@@ -18,7 +18,6 @@ import { displayPath, formatJson, formatSarif, formatText } from './format';
 import { formatGitlab } from './gitlab';
 import { changedLinesSince, touchesChangedLine } from './changed-lines';
 import { buildBaseline, findingsNotInBaseline, readBaseline, writeBaseline, type Baseline } from './baseline';
-import { lspArgumentError, startLanguageServer } from './lsp';
 import { readPassword } from './scram-verifier';
 
 declare const PG_HARDEN_VERSION: string | undefined;
@@ -85,6 +84,9 @@ async function dispatch(argv: string[], io: Io): Promise<number | undefined> {
     return command === undefined ? 2 : 0;
   }
   if (command === 'lsp') {
+    // The protocol library is loaded for this command only: it costs every check 30 ms to load.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { lspArgumentError, startLanguageServer } = require('./lsp') as typeof import('./lsp');
     const problem = lspArgumentError(rest);
     if (problem) throw new UsageError(problem);
     startLanguageServer();
