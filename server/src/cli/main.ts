@@ -155,6 +155,8 @@ async function checkOrFix(command: 'check' | 'fix', rest: string[], io: Io): Pro
     tooLarge.push(fileTooLarge(t.file, size, config.maxFileSize));
     return false;
   });
+  // The WASM SQL parser loads only when there is SQL to read.
+  if (targets.some((t) => t.kind === 'sql')) await initEngine();
   const texts = new Map<string, string>();
   const read = (file: string) => {
     let text = texts.get(file);
@@ -241,7 +243,7 @@ function safeRead(file: string, texts: Map<string, string>) {
 }
 
 if (require.main === module) {
-  void initEngine().then(async () => {
+  void (async () => {
     const code = await run(process.argv.slice(2), {
       out: (s) => process.stdout.write(s + '\n'),
       err: (s) => process.stderr.write(s + '\n'),
@@ -250,5 +252,5 @@ if (require.main === module) {
       prompt: (s) => process.stderr.write(s),
     });
     if (code !== undefined) process.exitCode = code;
-  });
+  })();
 }

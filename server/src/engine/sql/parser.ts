@@ -3,8 +3,6 @@
 // the schema model reads (most INSERTs, indexes and comments never are). It loads asynchronously
 // once; the engine is synchronous, so the fronts await initSqlParser() before checking SQL.
 import type { ParseResult, ScanToken } from 'libpg-query';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const createModule: () => Promise<PgModule> = require('libpg-query/wasm/libpg-query.js');
 
 interface PgModule {
   lengthBytesUTF8(s: string): number;
@@ -23,6 +21,9 @@ let loaded: Promise<void> | undefined;
 let mod: PgModule | undefined;
 
 export function initSqlParser(): Promise<void> {
+  // Required here, not at load: a check of configuration files alone never needs the parser.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const createModule = () => (require('libpg-query/wasm/libpg-query.js') as () => Promise<PgModule>)();
   loaded ??= createModule().then((m) => {
     mod = m;
   });
