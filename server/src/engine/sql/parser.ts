@@ -5,9 +5,8 @@
 import type { ParseResult, ScanToken } from 'libpg-query';
 
 interface PgModule {
-  lengthBytesUTF8(s: string): number;
-  stringToUTF8(s: string, ptr: number, max: number): void;
-  UTF8ToString(ptr: number): string;
+  /** The WASM memory; emscripten replaces the view when memory grows, so it is read at each use. */
+  HEAPU8: Uint8Array;
   getValue(ptr: number, type: 'i32'): number;
   _malloc(n: number): number;
   _free(ptr: number): void;
@@ -41,14 +40,25 @@ function ready(): PgModule {
  */
 function withCString<T>(m: PgModule, raw: string, fn: (ptr: number) => T): T {
   const text = raw.includes('\0') ? raw.replace(/\0/g, ' ') : raw;
-  const len = m.lengthBytesUTF8(text) + 1;
+  const len = Buffer.byteLength(text) + 1;
   const ptr = m._malloc(len);
   try {
-    m.stringToUTF8(text, ptr, len);
+    encoder.encodeInto(text, m.HEAPU8.subarray(ptr, ptr + len - 1));
+    m.HEAPU8[ptr + len - 1] = 0;
     return fn(ptr);
   } finally {
     m._free(ptr);
   }
+}
+
+// Emscripten's own string helpers walk the bytes in JavaScript; parse trees are megabytes of JSON.
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** The NUL-terminated UTF-8 string at ptr. */
+function readCString(m: PgModule, ptr: number): string {
+  const heap = m.HEAPU8;
+  return decoder.decode(heap.subarray(ptr, heap.indexOf(0, ptr)));
 }
 
 /** A statement PostgreSQL's parser read: its tree as JSON text, and the node type of each statement in it. */
@@ -69,9 +79,9 @@ export function parseSql(text: string): ParseOutcome {
       if (error) {
         const message = m.getValue(error, 'i32');
         const cursorpos = m.getValue(error + 16, 'i32');
-        return { ok: false, message: message ? m.UTF8ToString(message) : 'unknown error', cursor: cursorpos > 0 ? cursorpos - 1 : 0 };
+        return { ok: false, message: message ? readCString(m, message) : 'unknown error', cursor: cursorpos > 0 ? cursorpos - 1 : 0 };
       }
-      const json = tree ? m.UTF8ToString(tree) : '{"stmts":[]}';
+      const json = tree ? readCString(m, tree) : '{"stmts":[]}';
       return { ok: true, json, types: [...json.matchAll(TYPES)].map((x) => x[1]) };
     } finally {
       m._wasm_free_parse_result(result);
@@ -85,7 +95,7 @@ export function scanSql(text: string): ScanToken[] {
   return withCString(m, text, (queryPtr) => {
     const result = m._wasm_scan(queryPtr);
     try {
-      const json = m.UTF8ToString(result);
+      const json = readCString(m, result);
       // The scanner refuses a text of blanks only; it has no tokens.
       if (!json.startsWith('{')) {
         if (/^[\s\0]*$/.test(text)) return [];
