@@ -212,3 +212,24 @@ test('fix applies only safe fixes, reports them, and a second run changes nothin
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a migration set large enough for the parse worker gets the same findings as one parsed on the main thread', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgh-parallel-'));
+  const unit = fs.readFileSync(path.join(ROOT, 'examples', 'insecure', 'migrations', '001_schema.sql'), 'utf8');
+  const parts: string[] = [];
+  // Distinct statements (the worker takes a share of the unique texts), past the 1.5 MB threshold.
+  for (let i = 0; parts.join('').length < 1_600_000; i++) parts.push(unit.replace(/\b(accounts|invoices|tenants)\b/g, `$1_${i}`));
+  fs.writeFileSync(path.join(dir, 'big.sql'), parts.join('\n'));
+  const marker = path.join(dir, 'worker-started');
+  const wrapper = path.join(dir, 'worker.js');
+  fs.writeFileSync(wrapper, `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'yes');\nrequire(${JSON.stringify(path.join(ROOT, 'dist', 'parse-worker.js'))});\n`);
+  const run = (worker: string) => spawnSync(process.execPath, [CLI, 'check', dir, '--format', 'json'], { encoding: 'utf8', env: { ...process.env, PG_HARDEN_PARSE_WORKER: worker }, maxBuffer: 1 << 28 });
+  const alone = run(path.join(dir, 'absent.js'));
+  assert.ok(!fs.existsSync(marker));
+  const parallel = run(wrapper);
+  assert.ok(fs.existsSync(marker), 'the parse worker did not start');
+  assert.equal(parallel.status, alone.status, parallel.stderr);
+  const findings = (r: typeof alone) => (JSON.parse(r.stdout) as { diagnostics: unknown[] }).diagnostics;
+  assert.ok(findings(alone).length > 100, `${findings(alone).length} findings`);
+  assert.deepEqual(findings(parallel), findings(alone));
+});
