@@ -1,6 +1,6 @@
 import type { ScanToken } from 'libpg-query';
 import type { SqlRule } from './rule';
-import { byteRange, codeTokens, deleteStatement, historyNodes, nodesOf, removeListItem, roleName, tokenRange, type HistoryNode, type Node } from './sql-helpers';
+import { byteRange, codeTokens, deleteStatement, historyNodesOfType, nodesOf, removeListItem, roleName, tokenRange, type HistoryNode, type Node } from './sql-helpers';
 import type { Fix, Range } from '../engine/types';
 import { GRANT_DOCS } from './sql-grant-public';
 import { CIS_POSTGRES } from './hba-helpers';
@@ -63,7 +63,7 @@ export const sqlDangerousRoleGrant: SqlRule = {
     ],
   },
   check(ctx, report) {
-    const nodes = historyNodes(ctx.history);
+    const nodes = historyNodesOfType(ctx.history, 'DropRoleStmt', 'GrantRoleStmt');
     const flag = (n: HistoryNode, role: string, grantees: string[], range: Range, fixes: Fix[]) => {
       if (revokedLater(nodes, n, role, grantees)) return;
       report({

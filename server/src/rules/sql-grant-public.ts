@@ -1,6 +1,6 @@
 import type { ScanToken } from 'libpg-query';
 import type { SqlRule } from './rule';
-import { byteRange, codeTokens, historyNodes, nodesOf, removeListItem, replaceBytes, type HistoryNode, type Node } from './sql-helpers';
+import { byteRange, codeTokens, historyNodesOfType, nodesOf, removeListItem, replaceBytes, type HistoryNode, type Node } from './sql-helpers';
 import type { Fix } from '../engine/types';
 import { CIS_POSTGRES } from './hba-helpers';
 
@@ -105,7 +105,7 @@ export const sqlGrantPublic: SqlRule = {
     ],
   },
   check(ctx, report) {
-    const nodes = historyNodes(ctx.history);
+    const nodes = historyNodesOfType(ctx.history, 'GrantStmt');
     for (const n of nodesOf(ctx)) {
       let grantees: Node[] | undefined;
       let message: string;

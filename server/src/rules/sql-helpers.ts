@@ -20,25 +20,24 @@ export interface StatementNode {
   node: Node;
 }
 
+/** A statement's node, decoded from the tree when a rule first reads it. */
+class LazyStatementNode implements StatementNode {
+  private decoded?: { node: Node };
+  constructor(
+    readonly stmt: ParsedStatement,
+    readonly type: string,
+    private readonly i: number,
+  ) {}
+  get node(): Node {
+    this.decoded ??= { node: (this.stmt.ast?.stmts?.[this.i]?.stmt as Node)?.[this.type] };
+    return this.decoded.node;
+  }
+}
+
 /** Every statement that parsed, with its node (decoded when a rule first reads it). */
 export function statementNodes(a: SqlAnalysis): StatementNode[] {
   const out: StatementNode[] = [];
-  for (const stmt of a.statements) {
-    stmt.types.forEach((type, i) => {
-      const n = { stmt, type } as StatementNode;
-      // Decoded on first read, then kept as a plain property.
-      Object.defineProperty(n, 'node', {
-        configurable: true,
-        enumerable: true,
-        get() {
-          const node = (stmt.ast?.stmts?.[i]?.stmt as Node)?.[type];
-          Object.defineProperty(n, 'node', { value: node, enumerable: true });
-          return node;
-        },
-      });
-      out.push(n);
-    });
-  }
+  for (const stmt of a.statements) stmt.types.forEach((type, i) => out.push(new LazyStatementNode(stmt, type, i)));
   return out;
 }
 
@@ -139,6 +138,25 @@ export function historyNodes(history: SqlAnalysis[]): HistoryNode[] {
     historyCache.set(history, out);
   }
   return out;
+}
+
+const typeCache = new WeakMap<SqlAnalysis[], Map<string, HistoryNode[]>>();
+/**
+ * The history's statements of the given types, in the order they run. Rules that look for a later
+ * statement undoing an earlier one search these, not every statement of the history.
+ */
+export function historyNodesOfType(history: SqlAnalysis[], ...types: string[]): HistoryNode[] {
+  let byType = typeCache.get(history);
+  if (!byType) {
+    byType = new Map();
+    for (const n of historyNodes(history)) {
+      if (!byType.has(n.type)) byType.set(n.type, []);
+      byType.get(n.type)!.push(n);
+    }
+    typeCache.set(history, byType);
+  }
+  const lists = types.map((t) => byType.get(t) ?? []);
+  return lists.length === 1 ? lists[0] : lists.flat().sort((a, b) => a.index - b.index);
 }
 
 const nodesCache = new WeakMap<SqlAnalysis[], Map<SqlAnalysis, HistoryNode[]>>();

@@ -1,5 +1,5 @@
 import type { SqlRule } from './rule';
-import { RLS_DOCS, byteRange, codeTokens, historyNodes, nodesOf, qualifiedName, replaceBytes, type HistoryNode, type Node } from './sql-helpers';
+import { RLS_DOCS, byteRange, codeTokens, historyNodesOfType, nodesOf, qualifiedName, replaceBytes, type HistoryNode, type Node } from './sql-helpers';
 
 const ALTER_TABLE_DOCS = 'https://www.postgresql.org/docs/current/sql-altertable.html';
 
@@ -39,7 +39,7 @@ export const sqlRlsDisabled: SqlRule = {
     ],
   },
   check(ctx, report) {
-    const nodes = historyNodes(ctx.history);
+    const nodes = historyNodesOfType(ctx.history, 'AlterTableStmt', 'DropStmt');
     for (const n of nodesOf(ctx)) {
       if (n.type !== 'AlterTableStmt') continue;
       const turnsOff = (n.node.cmds ?? []).some((c: Node) => c.AlterTableCmd?.subtype === 'AT_DisableRowSecurity' || c.AlterTableCmd?.subtype === 'AT_NoForceRowSecurity');

@@ -1,5 +1,5 @@
 import type { SqlRule } from './rule';
-import { byteRange, codeTokens, historyNodes, quoteIdent, replaceBytes, stringTokenAfter, type HistoryNode, type Node } from './sql-helpers';
+import { byteRange, codeTokens, historyNodes, historyNodesOfType, quoteIdent, replaceBytes, stringTokenAfter, type HistoryNode, type Node } from './sql-helpers';
 import type { Fix, TextEdit } from '../engine/types';
 import { parseSql } from '../engine/sql/parser';
 import { rangeVarOf } from '../engine/sql/model';
@@ -68,9 +68,8 @@ function replayFunctions(history: Parameters<typeof historyNodes>[0]): FunctionS
     }
   };
   const FUNCTION_TYPES = ['CreateFunctionStmt', 'AlterFunctionStmt', 'RenameStmt', 'DropStmt'];
-  for (const n of historyNodes(history)) {
+  for (const n of historyNodesOfType(history, ...FUNCTION_TYPES)) {
     const { type } = n;
-    if (!FUNCTION_TYPES.includes(type)) continue;
     const node = n.node;
     if (type === 'CreateFunctionStmt') {
       // CREATE OR REPLACE replaces every attribute, the configuration included.

@@ -1,5 +1,5 @@
 import type { Report, SqlContext, SqlRule } from './rule';
-import { codeTokens, historyNodes, nodesOf, replaceBytes, roleName, type HistoryNode } from './sql-helpers';
+import { codeTokens, historyNodesOfType, nodesOf, replaceBytes, roleName, type HistoryNode } from './sql-helpers';
 import { CIS_POSTGRES } from './hba-helpers';
 
 export const ROLE_ATTRIBUTES_DOCS = 'https://www.postgresql.org/docs/current/role-attributes.html';
@@ -10,7 +10,7 @@ export const roleOf = (n: HistoryNode): string => (n.type === 'CreateRoleStmt' ?
 
 /** A later statement of the history drops `role`, or sets `attribute` back to false (or, for 'password', sets any password). */
 export function undoneLater(ctx: SqlContext, after: HistoryNode, role: string, attribute: string): boolean {
-  return historyNodes(ctx.history).some((n) => {
+  return historyNodesOfType(ctx.history, 'AlterRoleStmt', 'DropRoleStmt').some((n) => {
     if (n.index <= after.index) return false;
     if (n.type === 'DropRoleStmt') return (n.node.roles ?? []).some((r: unknown) => roleName(r) === role);
     if (n.type !== 'AlterRoleStmt' || roleOf(n) !== role) return false;
