@@ -1,7 +1,7 @@
 import type { ParseResult } from 'libpg-query';
 import type { Position } from '../types';
 import { parseSql, scanSql, type ParseOutcome } from './parser';
-import { splitStatements, type SqlStatement } from './split';
+import { splitChanged, splitStatements, type SqlStatement } from './split';
 import { lineStarts, positionIn } from '../lines';
 
 export interface ParsedStatement extends SqlStatement {
@@ -58,7 +58,7 @@ export function analyzeSql(file: string, text: string, shareTrees = false): SqlA
   const starts = lineStarts(text);
   // PostgreSQL puts "at end of input" one past the last character.
   const positionAt = (offset: number): Position => positionIn(starts, Math.max(0, Math.min(offset, text.length)));
-  const statements = splitStatements(text).statements.map((s): ParsedStatement => {
+  const statements = split(file, text, shareTrees).map((s): ParsedStatement => {
     const r = cachedParse(s.text);
     const junk = r.ok ? trailingJunkAfterParameter(s.text) : undefined;
     if (junk) return new Statement(s, undefined, { message: junk.message, position: positionAt(s.start + junk.offset) });
@@ -71,6 +71,20 @@ export function analyzeSql(file: string, text: string, shareTrees = false): SqlA
     return new Statement(s, undefined, { message: r.message, position: positionAt(s.start + offset) });
   });
   return { file, text, statements, positionAt };
+}
+
+/** The last split of each file being edited: a keystroke splits again only around the change. */
+const lastSplits = new Map<string, { text: string; statements: SqlStatement[] }>();
+const EDITED_FILES = 16;
+
+function split(file: string, text: string, editing: boolean): SqlStatement[] {
+  if (!editing) return splitStatements(text).statements;
+  const before = lastSplits.get(file);
+  const statements = before ? splitChanged(before, text) : splitStatements(text).statements;
+  lastSplits.delete(file);
+  lastSplits.set(file, { text, statements });
+  for (const f of lastSplits.keys()) if (lastSplits.size > EDITED_FILES) lastSplits.delete(f);
+  return statements;
 }
 
 /**

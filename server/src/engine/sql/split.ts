@@ -13,8 +13,6 @@ export interface SqlStatement {
 
 export interface SplitResult {
   statements: SqlStatement[];
-  /** The whole file with psql meta-commands blanked and variables replaced by same-length stand-ins. */
-  prepared: string;
 }
 
 /** Letters, _, and any non-ASCII character start a word; digits and $ may follow. */
@@ -50,10 +48,19 @@ function patched(text: string, patches: Patch[], from: number, to: number): stri
 }
 
 export function splitStatements(text: string): SplitResult {
+  return { statements: scan(text, 0).statements };
+}
+
+/**
+ * Splits the text from `from`, a statement boundary, on. With `stopAt`, stops after the first
+ * statement whose end it accepts, and says where (`stoppedAt`: that end; undefined at the end of the text).
+ */
+function scan(text: string, from: number, stopAt?: (end: number) => boolean): { statements: SqlStatement[]; stoppedAt?: number } {
   const patches: Patch[] = [];
   const statements: SqlStatement[] = [];
-  let i = 0;
-  let stmtStart = 0;
+  let i = from;
+  let stmtStart = from;
+  let stoppedAt: number | undefined;
   let depth = 0; // parentheses
   let atomic = 0; // BEGIN ATOMIC ... END nesting
   let lastWord = ''; // the previous word, upper-cased when it matters (BEGIN before ATOMIC)
@@ -62,13 +69,14 @@ export function splitStatements(text: string): SplitResult {
   const finish = (end: number) => {
     const to = text[end] === ';' ? end + 1 : end;
     if (code) statements.push({ start: stmtStart, end, text: patches.length ? patched(text, patches, stmtStart, to) : text.slice(stmtStart, to) });
+    if (code && stopAt?.(end)) stoppedAt = end;
     stmtStart = end + 1;
     depth = 0;
     atomic = 0;
     lastWord = '';
     code = false;
   };
-  while (i < text.length) {
+  while (i < text.length && stoppedAt === undefined) {
     const c = text[i];
     const next = text[i + 1];
     if (c === ' ' || c === '\n' || c === '\t' || c === '\r') {
@@ -160,6 +168,40 @@ export function splitStatements(text: string): SplitResult {
       i++;
     }
   }
-  finish(text.length);
-  return { statements, prepared: patches.length ? patched(text, patches, 0, text.length) : text };
+  if (stoppedAt === undefined) finish(text.length);
+  return { statements, stoppedAt };
+}
+
+/**
+ * The statements of `text`, given those of an earlier version of it: statements that end before the
+ * first changed character are kept, the text is split again from there until a statement ends where
+ * one ended before, in the unchanged tail, and the statements after it are kept, moved by the change
+ * in length. Every boundary resets the splitter's state, so this equals splitting the whole text.
+ */
+export function splitChanged(before: { text: string; statements: SqlStatement[] }, text: string): SqlStatement[] {
+  const old = before.text;
+  const limit = Math.min(old.length, text.length);
+  let prefix = 0;
+  while (prefix < limit && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < limit - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  const delta = text.length - old.length;
+  const prev = before.statements;
+  // Kept: statements whose semicolon comes before the change (the splitter looks one character ahead).
+  let kept = 0;
+  while (kept < prev.length && prev[kept].end + 1 < prefix && old[prev[kept].end] === ';') kept++;
+  const from = kept > 0 ? prev[kept - 1].end + 1 : 0;
+  // Ends of the earlier statements in the unchanged tail, where the new split may rejoin them.
+  const tailStart = old.length - suffix;
+  const rejoin = new Map<number, number>();
+  for (let k = kept; k < prev.length; k++) if (prev[k].end >= tailStart) rejoin.set(prev[k].end + delta, k);
+  const { statements, stoppedAt } = scan(text, from, (end) => end - delta >= tailStart && text[end] === ';' && rejoin.has(end));
+  const out = prev.slice(0, kept).concat(statements);
+  if (stoppedAt !== undefined) {
+    for (let k = rejoin.get(stoppedAt)! + 1; k < prev.length; k++) {
+      const s = prev[k];
+      out.push(delta === 0 ? s : { start: s.start + delta, end: s.end + delta, text: s.text });
+    }
+  }
+  return out;
 }
