@@ -113,10 +113,13 @@ function drop(text: string, entry: { r: ParseOutcome }) {
 export function cachedParse(text: string): ParseOutcome {
   const hit = parseCache.get(text);
   if (hit) {
-    // Most recently used last, so the oldest go first when the cache is full.
-    parseCache.delete(text);
-    parseCache.set(text, hit);
-    hit.used = generation;
+    // Most recently used last, so the oldest go first when the cache is full; moved once a round,
+    // not at every check (an edited file's check looks up all of its statements).
+    if (hit.used !== generation) {
+      parseCache.delete(text);
+      parseCache.set(text, hit);
+      hit.used = generation;
+    }
     return hit.r;
   }
   return seedParse(text, parseSql(text));

@@ -172,6 +172,21 @@ function scan(text: string, from: number, stopAt?: (end: number) => boolean): { 
   return { statements, stoppedAt };
 }
 
+const BLOCK = 4096;
+
+/** The index of the statement that ends at `end` (statements are in order), or -1. */
+function endingAt(statements: SqlStatement[], end: number, from: number): number {
+  let lo = from;
+  let hi = statements.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (statements[mid].end < end) lo = mid + 1;
+    else if (statements[mid].end > end) hi = mid - 1;
+    else return mid;
+  }
+  return -1;
+}
+
 /**
  * The statements of `text`, given those of an earlier version of it: statements that end before the
  * first changed character are kept, the text is split again from there until a statement ends where
@@ -181,9 +196,12 @@ function scan(text: string, from: number, stopAt?: (end: number) => boolean): { 
 export function splitChanged(before: { text: string; statements: SqlStatement[] }, text: string): SqlStatement[] {
   const old = before.text;
   const limit = Math.min(old.length, text.length);
+  // Compared a block at a time first (a native comparison), then a character at a time.
   let prefix = 0;
+  while (prefix + BLOCK <= limit && old.slice(prefix, prefix + BLOCK) === text.slice(prefix, prefix + BLOCK)) prefix += BLOCK;
   while (prefix < limit && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
   let suffix = 0;
+  while (suffix + BLOCK <= limit - prefix && old.slice(old.length - suffix - BLOCK, old.length - suffix) === text.slice(text.length - suffix - BLOCK, text.length - suffix)) suffix += BLOCK;
   while (suffix < limit - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
   const delta = text.length - old.length;
   const prev = before.statements;
@@ -191,14 +209,18 @@ export function splitChanged(before: { text: string; statements: SqlStatement[] 
   let kept = 0;
   while (kept < prev.length && prev[kept].end + 1 < prefix && old[prev[kept].end] === ';') kept++;
   const from = kept > 0 ? prev[kept - 1].end + 1 : 0;
-  // Ends of the earlier statements in the unchanged tail, where the new split may rejoin them.
+  // The new split may rejoin the earlier one where an earlier statement ended in the unchanged tail.
   const tailStart = old.length - suffix;
-  const rejoin = new Map<number, number>();
-  for (let k = kept; k < prev.length; k++) if (prev[k].end >= tailStart) rejoin.set(prev[k].end + delta, k);
-  const { statements, stoppedAt } = scan(text, from, (end) => end - delta >= tailStart && text[end] === ';' && rejoin.has(end));
+  let rejoined = -1;
+  const rejoins = (end: number) => {
+    if (end - delta < tailStart || text[end] !== ';') return false;
+    rejoined = endingAt(prev, end - delta, kept);
+    return rejoined >= 0;
+  };
+  const { statements, stoppedAt } = scan(text, from, rejoins);
   const out = prev.slice(0, kept).concat(statements);
   if (stoppedAt !== undefined) {
-    for (let k = rejoin.get(stoppedAt)! + 1; k < prev.length; k++) {
+    for (let k = rejoined + 1; k < prev.length; k++) {
       const s = prev[k];
       out.push(delta === 0 ? s : { start: s.start + delta, end: s.end + delta, text: s.text });
     }
