@@ -2,12 +2,6 @@
 // catalog/pgNN.json; regenerate with `node --import tsx scripts/gen-catalog.ts`, verify with `--check`).
 // Core parameters only: extension settings (pg_stat_statements.*, ...) are custom placeholders to
 // PostgreSQL and are not listed.
-import pg13 from './catalog/pg13.json';
-import pg14 from './catalog/pg14.json';
-import pg15 from './catalog/pg15.json';
-import pg16 from './catalog/pg16.json';
-import pg17 from './catalog/pg17.json';
-import pg18 from './catalog/pg18.json';
 
 export type ParamType = 'bool' | 'integer' | 'real' | 'string' | 'enum';
 
@@ -87,7 +81,17 @@ export interface RawCatalog {
   timeZones?: string[];
 }
 
-const RAW = { 13: pg13, 14: pg14, 15: pg15, 16: pg16, 17: pg17, 18: pg18 } as unknown as Record<number, RawCatalog>;
+/** Each major's catalog (60-75 KB of JSON) is read when a check first needs it, not at start-up. */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const RAW: Record<number, () => RawCatalog> = {
+  13: () => require('./catalog/pg13.json'),
+  14: () => require('./catalog/pg14.json'),
+  15: () => require('./catalog/pg15.json'),
+  16: () => require('./catalog/pg16.json'),
+  17: () => require('./catalog/pg17.json'),
+  18: () => require('./catalog/pg18.json'),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The majors with a catalog. */
 export const CATALOG_VERSIONS: readonly number[] = [13, 14, 15, 16, 17, 18];
@@ -114,7 +118,7 @@ function load(pgVersion: number): Loaded {
   const v = catalogVersion(pgVersion);
   let c = cache.get(v);
   if (c) return c;
-  const raw = RAW[v]!;
+  const raw = RAW[v]!();
   const params = new Map<string, ParamInfo>();
   for (const r of raw.params) {
     const p: ParamInfo = {
@@ -273,6 +277,6 @@ let zoneCache: ReadonlySet<string> | undefined;
  * accept besides POSIX zone specifications and numeric offsets.
  */
 export function knownTimeZones(): ReadonlySet<string> {
-  if (!zoneCache) zoneCache = new Set((RAW[NEWEST]!.timeZones ?? []).map(asciiLower));
+  if (!zoneCache) zoneCache = new Set((RAW[NEWEST]!().timeZones ?? []).map(asciiLower));
   return zoneCache;
 }
