@@ -155,8 +155,14 @@ export function historyNodesOfType(history: SqlAnalysis[], ...types: string[]): 
     }
     typeCache.set(history, byType);
   }
-  const lists = types.map((t) => byType.get(t) ?? []);
-  return lists.length === 1 ? lists[0] : lists.flat().sort((a, b) => a.index - b.index);
+  const key = types.join(' ');
+  let nodes = byType.get(key);
+  if (!nodes) {
+    // Several types: merged once, in history order, and kept under the joined key.
+    nodes = types.flatMap((t) => byType!.get(t) ?? []).sort((a, b) => a.index - b.index);
+    byType.set(key, nodes);
+  }
+  return nodes;
 }
 
 const nodesCache = new WeakMap<SqlAnalysis[], Map<SqlAnalysis, HistoryNode[]>>();
