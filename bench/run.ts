@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --out DIR]: generates the corpus, measures us against squawk and
+// npm run bench [-- --quick] [-- --out DIR] [-- --render]: generates the corpus, measures us against squawk and
 // postgres-language-server, writes RESULTS.md and results.json, and prints the ratios.
 // Full: bench/RESULTS.md, corpus in bench/corpus/. --quick: a small corpus and one repetition, all
 // in a temporary folder (or --out), for the smoke test.
@@ -22,7 +22,7 @@ const ROOT = path.join(__dirname, '..');
 const PEERS_DIR = path.join(ROOT, 'bench', '.peers');
 const { squawk: SQUAWK_BIN, pls: PLS_BIN } = peerBins(PEERS_DIR);
 
-const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, render: { type: 'boolean', default: false } } });
 const quick = args.quick!;
 const scale = quick ? QUICK : FULL;
 const outDir = path.resolve(args.out ?? (quick ? fs.mkdtempSync(path.join(os.tmpdir(), 'pgh-bench-')) : path.join(ROOT, 'bench')));
@@ -178,6 +178,12 @@ async function main() {
   log(`\nwrote ${shown(mdFile)} and ${shown(jsonFile)} in ${fmtMs(performance.now() - began)}`);
 }
 
+if (args.render) {
+  // --render: RESULTS.md again from the last run's results.json (after editing bench/MISSES.md), measuring nothing.
+  const mdFile = path.join(outDir, 'RESULTS.md');
+  fs.writeFileSync(mdFile, renderMarkdown(JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as Results));
+  log(`wrote ${shown(mdFile)} from ${shown(jsonFile)}`);
+} else
 main().catch((e) => {
   process.stderr.write(`bench: ${(e as Error).stack ?? e}\n`);
   process.exitCode = 1;
