@@ -44,14 +44,21 @@ test('CLI: no format, and no fix output, repeats a secret from the files', () =>
   assertClean(fix.stdout + fix.stderr, secrets, 'fix --unsafe');
 });
 
-test('CLI: a password literal left unterminated is not repeated by the syntax error that reports it', () => {
+test('CLI: a password left unterminated (any quote, any dollar tag) is not repeated by the syntax error that reports it', () => {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'pgh-secrets-')));
   fs.writeFileSync(path.join(dir, '001_quoted.sql'), "CREATE ROLE app LOGIN PASSWORD 'unterminated-quoted-secret-17\n");
   fs.writeFileSync(path.join(dir, '002_dollar.sql'), 'CREATE ROLE ops LOGIN PASSWORD $p$unterminated-dollar-secret-21;\n');
+  // A dollar tag may hold any letter; a double quote starts a name, which runs on just the same.
+  fs.writeFileSync(path.join(dir, '003_tag.sql'), 'CREATE ROLE dba LOGIN PASSWORD $é$unterminated-unicode-secret-33;\n');
+  fs.writeFileSync(path.join(dir, '004_ident.sql'), 'CREATE ROLE app2 LOGIN PASSWORD "unterminated-ident-secret-44\n');
+  // Terminated, with a non-ASCII tag: the text output's code frame masks it.
+  fs.writeFileSync(path.join(dir, '005_terminated.sql'), 'CREATE ROLE app3 LOGIN PASSWORD $é$terminated-unicode-secret-55$é$;\n');
+  const secrets = ['unterminated-quoted-secret-17', 'unterminated-dollar-secret-21', 'unterminated-unicode-secret-33', 'unterminated-ident-secret-44', 'terminated-unicode-secret-55'];
   for (const format of ['text', 'json', 'sarif', 'gitlab']) {
     const r = spawnSync(process.execPath, [CLI, 'check', dir, '--format', format], { encoding: 'utf8' });
     assert.equal(r.status, 1, r.stderr);
-    assert.equal(r.stdout.match(/unterminated (dollar-)?quoted string at or near/g)?.length, 2, r.stdout);
-    assertClean(r.stdout + r.stderr, ['unterminated-quoted-secret-17', 'unterminated-dollar-secret-21'], `--format ${format}`);
+    assert.equal(r.stdout.match(/unterminated (dollar-quoted string|quoted string|quoted identifier) at or near/g)?.length, 4, r.stdout);
+    assert.match(r.stdout, /sql-plaintext-password/, 'the terminated password is found');
+    assertClean(r.stdout + r.stderr, secrets, `--format ${format}`);
   }
 });

@@ -103,8 +103,9 @@ const sarifRegion = (r: Range) => ({
  */
 export function redactSecrets(line: string): string {
   const mask = (s: string) => s.replace(/[^'"]/g, '*');
+  // After PASSWORD: a literal in any quoting (a double-quoted one is a name, wrong there but still the password).
   return line
-    .replace(/(\bPASSWORD\s+)([Ee]'(?:[^'\\]|\\.|'')*'?|(?:[Uu]&)?'(?:[^']|'')*'?|\$(\w*)\$[\s\S]*?(?:\$\3\$|$))/gi, (_, kw: string, lit: string) => kw + mask(lit))
+    .replace(/(\bPASSWORD\s+)([Ee]'(?:[^'\\]|\\.|'')*'?|(?:[Uu]&)?'(?:[^']|'')*'?|(?:[Uu]&)?"(?:[^"]|"")*"?|\$([^$\s]*)\$[\s\S]*?(?:\$\3\$|$))/gi, (_, kw: string, lit: string) => kw + mask(lit))
     .replace(/(\b(?:ldapbindpasswd|radiussecrets?)=)("(?:[^"]|"")*"|[^\s,]+)/gi, (_, kw: string, v: string) => kw + mask(v));
 }
 

@@ -1,11 +1,17 @@
 import type { SqlRule } from './rule';
 
 /**
- * PostgreSQL quotes the token it stopped at. An unterminated literal runs to the end of the file and
- * may be a password, which no output may repeat: only its opening quote is kept.
+ * PostgreSQL quotes the token it stopped at. An unterminated literal or quoted name runs to the end
+ * of the file and may be a password, which no output may repeat: only its opening delimiter is kept
+ * ('  E'  B'  X'  N'  U&'  "  U&"  $tag$), and nothing of a token that starts otherwise.
  */
-export const hideUnterminated = (message: string) =>
-  message.startsWith('unterminated ') ? message.replace(/( at or near ")((?:[EeBbXxNn]|[Uu]&)?'|\$\w*\$)[\s\S]*"$/, '$1$2…"') : message;
+export const hideUnterminated = (message: string) => {
+  if (!message.startsWith('unterminated ')) return message;
+  return message.replace(/( at or near ")([\s\S]*)"$/, (_, at: string, token: string) => {
+    const opening = /^(?:(?:[EeBbXxNn]|[Uu]&)?'|(?:[Uu]&)?"|\$[^$\s]*\$)/.exec(token)?.[0] ?? '';
+    return `${at}${opening}…"`;
+  });
+};
 
 export const sqlSyntax: SqlRule = {
   id: 'sql-syntax',
