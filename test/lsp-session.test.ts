@@ -722,6 +722,22 @@ test('found by the session: deleting a broken .pg-hardening.json takes its error
   }
 });
 
+test('found in review: deleting the folder of a broken .pg-hardening.json (editors report the folder only) takes its error away', async () => {
+  const s = await small({ 'sub/.pg-hardening.json': '{ "postgresVersion": 99, ', 'sub/pg_hba.conf': 'local all all trust\n' });
+  try {
+    await s.open('sub/pg_hba.conf');
+    await s.client.settle(1000);
+    assert.deepEqual(s.codes('sub/.pg-hardening.json'), ['0:config']);
+    await s.client.conn.sendNotification('textDocument/didClose', { textDocument: { uri: s.uri('sub/pg_hba.conf') } });
+    fs.rmSync(path.join(s.dir, 'sub'), { recursive: true });
+    await s.client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: s.uri('sub'), type: 3 }] });
+    await s.client.settle(1000);
+    assert.deepEqual(s.codes('sub/.pg-hardening.json'), [], 'the Problems view still shows an error for a file that is gone');
+  } finally {
+    await s.client.close();
+  }
+});
+
 test('found by the session: a file closed just after new settings put it in a migration history keeps no findings of its own', async () => {
   const s = await small({ 'scripts/a.sql': 'CREATE TABLE u (id int;\n' });
   try {

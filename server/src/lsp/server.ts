@@ -23,7 +23,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { INTERNAL_ERROR_RULE, checkFile, kindOfFile } from '../engine/check';
 import { fixFile } from '../engine/fix';
 import { diskFileSystem, nodeFileSystem } from '../engine/node-fs';
-import { sweepParseCache } from '../engine/sql';
+import { forgetEdited, sweepParseCache } from '../engine/sql';
 import { CONFIG_FILE, DEFAULT_CONFIG, engineConfig, loadProjectConfig, parseProjectConfig, type EngineConfig, type ProjectConfig } from '../engine/config';
 import { RULES } from '../rules';
 import { DEFAULT_PG_VERSION, type FileKind, type FileSystem, type Finding } from '../engine/types';
@@ -38,6 +38,7 @@ import { initEngine } from '../engine/init';
 import { collectTargets } from '../engine/targets';
 import { historyRoot } from '../engine/sql/history';
 import * as path from 'node:path';
+import { existsSync } from 'node:fs';
 import { releaseMemory } from './release-memory';
 
 const LANGUAGE_KINDS: Record<string, FileKind> = { 'pg-hba': 'hba', 'pg-ident': 'ident', 'pg-conf': 'conf', sql: 'sql' };
@@ -115,7 +116,8 @@ export function startServer(connection: Connection): void {
       if (root && !byRoot.has(root) && (!only || only.has(root))) byRoot.set(root, t.file);
     }
     for (const file of byRoot.values()) await recheckHistory(file);
-    if (byRoot.size) releaseMemory();
+    // The whole workspace's histories: a batch worth collecting after (not a save's recheck).
+    if (byRoot.size && !only) releaseMemory();
   }
 
   async function recheckHistory(file: string) {
@@ -328,6 +330,7 @@ export function startServer(connection: Connection): void {
   async function onClose(doc: TextDocument) {
     const closedRoot = await historyRootOf(uriToPath(doc.uri));
     settingsCache.delete(doc.uri);
+    forgetEdited(uriToPath(doc.uri));
     // What the file reported on its own goes, even when new settings put it in a history it was
     // never checked in; the history stays published, rechecked from what is on disk now.
     setContribution(doc.uri, []);
@@ -410,10 +413,13 @@ export function startServer(connection: Connection): void {
     diskTexts.clear();
     // A deleted file's settings are not needed again (renames make new names all the time).
     for (const c of p.changes) if (c.type === FileChangeType.Deleted) settingsCache.delete(c.uri);
-    for (const c of p.changes)
-      if (c.type === FileChangeType.Deleted && configErrors.delete(uriToPath(c.uri))) {
-        setContribution(c.uri, []);
-        contributions.delete(c.uri);
+    // A project file's error goes with the file, also when its whole folder was deleted (editors
+    // then report the folder only).
+    for (const file of [...configErrors.keys()])
+      if (!existsSync(file)) {
+        configErrors.delete(file);
+        setContribution(pathToUri(file), []);
+        contributions.delete(pathToUri(file));
       }
     if (p.changes.some((c) => path.basename(uriToPath(c.uri)) === CONFIG_FILE)) return settingsChanged();
     revalidateAll();

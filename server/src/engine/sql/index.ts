@@ -77,6 +77,11 @@ export function analyzeSql(file: string, text: string, shareTrees = false): SqlA
 const lastSplits = new Map<string, { text: string; statements: SqlStatement[] }>();
 const EDITED_FILES = 16;
 
+/** A file no longer edited (closed) keeps nothing here. */
+export function forgetEdited(file: string): void {
+  lastSplits.delete(file);
+}
+
 function split(file: string, text: string, editing: boolean): SqlStatement[] {
   if (!editing) return splitStatements(text).statements;
   const before = lastSplits.get(file);
