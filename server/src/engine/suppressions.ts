@@ -37,8 +37,12 @@ export function parseSuppressions(text: string, kind: FileKind): Suppression[] {
     const start = at + m.index;
     const end = s.replace(/\r$/, '').length;
     const before = s.slice(0, at).trimEnd().length;
+    // A whole line goes with its line end; the last line, which has none, is emptied.
+    const last = line === lines.length - 1;
     const removal: Range =
-      before === 0 ? { start: { line, character: 0 }, end: { line: line + 1, character: 0 } } : { start: { line, character: before }, end: { line, character: end } };
+      before === 0
+        ? { start: { line, character: 0 }, end: last ? { line, character: s.length } : { line: line + 1, character: 0 } }
+        : { start: { line, character: before }, end: { line, character: end } };
     out.push({ scope: m[1] as Suppression['scope'], ids, line, range: { start: { line, character: start }, end: { line, character: end } }, removal, hasNul: s.includes('\0') });
   }
   return out;
