@@ -40,7 +40,9 @@ export function alterSystemConf(a: SqlAnalysis): { text: string; lines: AlterSys
       const set = (raw.stmt as Node)?.AlterSystemStmt?.setstmt;
       if (!set || set.kind !== 'VAR_SET_VALUE' || !set.args?.length) continue;
       const values = set.args.map(constText);
-      if (values.some((v: string | undefined) => v === undefined)) continue;
+      // PostgreSQL refuses a newline in an ALTER SYSTEM value (it would break the file); such a
+      // statement writes nothing, and as one line each here it would shift every later line.
+      if (values.some((v: string | undefined) => v === undefined || v.includes('\n'))) continue;
       // Several values make a list, as PostgreSQL writes it: 'a, b'.
       out.push(`${set.name} = '${values.join(', ').replace(/'/g, "''")}'`);
       // The values run to the end of the statement: ALTER SYSTEM SET name = v[, v…];
