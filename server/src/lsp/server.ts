@@ -71,8 +71,9 @@ export function startServer(connection: Connection): void {
 
   let workspaceFolders: string[] = [];
   connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
-    // The SQL parser loads in the background: pg_hba.conf and postgresql.conf never wait for it.
-    void initEngine();
+    // The SQL parser loads in the background, once the first files are answered: pg_hba.conf and
+    // postgresql.conf never wait for it (a SQL file that comes first loads it at once).
+    setTimeout(() => void initEngine(), 500);
     workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri).filter((u) => u.startsWith('file:'));
     if (!workspaceFolders.length && params.rootUri?.startsWith('file:')) workspaceFolders = [params.rootUri];
     canPullConfiguration = Boolean(params.capabilities.workspace?.configuration);
