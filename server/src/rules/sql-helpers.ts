@@ -140,26 +140,33 @@ export function historyNodes(history: SqlAnalysis[]): HistoryNode[] {
   return out;
 }
 
+/** The history's statements grouped by `key`, built once per history and kept in `cache`. */
+function grouped<K>(cache: WeakMap<SqlAnalysis[], Map<K, HistoryNode[]>>, history: SqlAnalysis[], key: (n: HistoryNode) => K): Map<K, HistoryNode[]> {
+  let groups = cache.get(history);
+  if (!groups) {
+    groups = new Map();
+    for (const n of historyNodes(history)) {
+      const k = key(n);
+      if (!groups.has(k)) groups.set(k, []);
+      groups.get(k)!.push(n);
+    }
+    cache.set(history, groups);
+  }
+  return groups;
+}
+
 const typeCache = new WeakMap<SqlAnalysis[], Map<string, HistoryNode[]>>();
 /**
  * The history's statements of the given types, in the order they run. Rules that look for a later
  * statement undoing an earlier one search these, not every statement of the history.
  */
 export function historyNodesOfType(history: SqlAnalysis[], ...types: string[]): HistoryNode[] {
-  let byType = typeCache.get(history);
-  if (!byType) {
-    byType = new Map();
-    for (const n of historyNodes(history)) {
-      if (!byType.has(n.type)) byType.set(n.type, []);
-      byType.get(n.type)!.push(n);
-    }
-    typeCache.set(history, byType);
-  }
+  const byType = grouped(typeCache, history, (n) => n.type);
   const key = types.join(' ');
   let nodes = byType.get(key);
   if (!nodes) {
     // Several types: merged once, in history order, and kept under the joined key.
-    nodes = types.flatMap((t) => byType!.get(t) ?? []).sort((a, b) => a.index - b.index);
+    nodes = types.flatMap((t) => byType.get(t) ?? []).sort((a, b) => a.index - b.index);
     byType.set(key, nodes);
   }
   return nodes;
@@ -171,16 +178,7 @@ const nodesCache = new WeakMap<SqlAnalysis[], Map<SqlAnalysis, HistoryNode[]>>()
  * so they walk these, not the whole history (which made a history of n files cost n squared).
  */
 export function nodesOf(ctx: { history: SqlAnalysis[]; analysis: SqlAnalysis }): HistoryNode[] {
-  let byFile = nodesCache.get(ctx.history);
-  if (!byFile) {
-    byFile = new Map();
-    for (const n of historyNodes(ctx.history)) {
-      if (!byFile.has(n.analysis)) byFile.set(n.analysis, []);
-      byFile.get(n.analysis)!.push(n);
-    }
-    nodesCache.set(ctx.history, byFile);
-  }
-  return byFile.get(ctx.analysis) ?? [];
+  return grouped(nodesCache, ctx.history, (n) => n.analysis).get(ctx.analysis) ?? [];
 }
 
 /** Tokens without comments and without the statement's terminating semicolon. */
