@@ -257,6 +257,15 @@ export function startServer(connection: Connection): void {
     }
   }
 
+  /** Takes back everything checking `uri` itself reported, in every file, and publishes `uri` again. */
+  function withdraw(uri: string) {
+    setContribution(uri, []);
+    const own = contributions.get(uri);
+    own?.delete(uri);
+    if (own?.size === 0) contributions.delete(uri);
+    publish(uri);
+  }
+
   let checks = 0;
   async function validate(doc: TextDocument) {
     const kind = kindOf(doc);
@@ -334,9 +343,7 @@ export function startServer(connection: Connection): void {
     forgetEdited(uriToPath(doc.uri));
     // What the file reported on its own goes, even when new settings put it in a history it was
     // never checked in; the history stays published, rechecked from what is on disk now.
-    setContribution(doc.uri, []);
-    contributions.get(doc.uri)?.delete(doc.uri);
-    publish(doc.uri);
+    withdraw(doc.uri);
     if (closedRoot) await recheckHistory(uriToPath(doc.uri));
     if (kindOf(doc) === 'conf' && isMainConf(uriToPath(doc.uri))) {
       const hbaUri = pathToUri(path.join(path.dirname(uriToPath(doc.uri)), 'pg_hba.conf'));
@@ -419,8 +426,7 @@ export function startServer(connection: Connection): void {
     for (const file of [...configErrors.keys()])
       if (!existsSync(file)) {
         configErrors.delete(file);
-        setContribution(pathToUri(file), []);
-        contributions.delete(pathToUri(file));
+        withdraw(pathToUri(file));
       }
     if (p.changes.some((c) => path.basename(uriToPath(c.uri)) === CONFIG_FILE)) return settingsChanged();
     revalidateAll();
