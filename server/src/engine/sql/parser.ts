@@ -22,8 +22,7 @@ let mod: PgModule | undefined;
 export function initSqlParser(): Promise<void> {
   // Required here, not at load: a check of configuration files alone never needs the parser.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const createModule = () => (require('libpg-query/wasm/libpg-query.js') as () => Promise<PgModule>)();
-  loaded ??= createModule().then((m) => {
+  loaded ??= (require('libpg-query/wasm/libpg-query.js') as () => Promise<PgModule>)().then((m) => {
     mod = m;
   });
   return loaded;
