@@ -707,36 +707,28 @@ async function small(files: Record<string, string>) {
   return { dir, client, uri, open, codes };
 }
 
-test('found by the session: deleting a broken .pg-hardening.json takes its error away', async () => {
-  const s = await small({ '.pg-hardening.json': '{ "postgresVersion": 99, ', 'pg_hba.conf': 'local all all trust\n' });
+/** A broken .pg-hardening.json in `folder` shows its error; deleting `removed` (it, or its folder) takes the error away. */
+async function configErrorGoesWithDeletion(folder: string, removed: string) {
+  const file = (f: string) => (folder ? `${folder}/${f}` : f);
+  const s = await small({ [file('.pg-hardening.json')]: '{ "postgresVersion": 99, ', [file('pg_hba.conf')]: 'local all all trust\n' });
   try {
-    await s.open('pg_hba.conf');
+    await s.open(file('pg_hba.conf'));
     await s.client.settle(1000);
-    assert.deepEqual(s.codes('.pg-hardening.json'), ['0:config']);
-    fs.rmSync(path.join(s.dir, '.pg-hardening.json'));
-    await s.client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: s.uri('.pg-hardening.json'), type: 3 }] });
+    assert.deepEqual(s.codes(file('.pg-hardening.json')), ['0:config']);
+    await s.client.conn.sendNotification('textDocument/didClose', { textDocument: { uri: s.uri(file('pg_hba.conf')) } });
+    fs.rmSync(path.join(s.dir, removed), { recursive: true });
+    await s.client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: s.uri(removed), type: 3 }] });
     await s.client.settle(1000);
-    assert.deepEqual(s.codes('.pg-hardening.json'), [], 'the Problems view still shows an error for a file that is gone');
+    assert.deepEqual(s.codes(file('.pg-hardening.json')), [], 'the Problems view still shows an error for a file that is gone');
   } finally {
     await s.client.close();
   }
-});
+}
 
-test('found in review: deleting the folder of a broken .pg-hardening.json (editors report the folder only) takes its error away', async () => {
-  const s = await small({ 'sub/.pg-hardening.json': '{ "postgresVersion": 99, ', 'sub/pg_hba.conf': 'local all all trust\n' });
-  try {
-    await s.open('sub/pg_hba.conf');
-    await s.client.settle(1000);
-    assert.deepEqual(s.codes('sub/.pg-hardening.json'), ['0:config']);
-    await s.client.conn.sendNotification('textDocument/didClose', { textDocument: { uri: s.uri('sub/pg_hba.conf') } });
-    fs.rmSync(path.join(s.dir, 'sub'), { recursive: true });
-    await s.client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: s.uri('sub'), type: 3 }] });
-    await s.client.settle(1000);
-    assert.deepEqual(s.codes('sub/.pg-hardening.json'), [], 'the Problems view still shows an error for a file that is gone');
-  } finally {
-    await s.client.close();
-  }
-});
+test('found by the session: deleting a broken .pg-hardening.json takes its error away', () => configErrorGoesWithDeletion('', '.pg-hardening.json'));
+
+test('found in review: deleting the folder of a broken .pg-hardening.json (editors report the folder only) takes its error away', () =>
+  configErrorGoesWithDeletion('sub', 'sub'));
 
 test('found by the session: a file closed just after new settings put it in a migration history keeps no findings of its own', async () => {
   const s = await small({ 'scripts/a.sql': 'CREATE TABLE u (id int;\n' });
