@@ -3,13 +3,14 @@ import type { HbaRecord } from '../engine/hba/record';
 import { recordCovers } from '../engine/hba/coverage';
 import { parseRecord, isHbaError } from '../engine/hba/parse-record';
 import { logicalLines, tokenizeLine } from '../engine/hba/tokenize';
+import { SourceLine } from '../engine/hba/read';
 import { CIS_POSTGRES, PG_HBA_DOCS, fix, isReject } from './hba-helpers';
 
 const CATCH_ALL = ['host all all 0.0.0.0/0 reject', 'host all all ::/0 reject'];
 
 function probe(text: string): HbaRecord {
   const [l] = logicalLines(text, false);
-  const r = parseRecord({ ...l, file: '', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, fields: tokenizeLine(l, () => []).fields }, 17);
+  const r = parseRecord(new SourceLine('', l.line, l.endLine, tokenizeLine(l, () => []).fields), 17);
   if (isHbaError(r)) throw new Error(`bad probe record: ${text}`);
   return r;
 }

@@ -7,10 +7,24 @@ import { MAX_DEPTH, configFilesInDir, joinUncanonical, resolveConfigPath, strerr
 /** Up to 15, tokens lived in a fixed buffer of MAX_TOKEN bytes (10240 in current minor releases). */
 const MAX_TOKEN = 10240;
 
-export interface SourceLine extends RawLine {
-  file: string;
-  /** A tokenizing error (unreadable @file or include): PostgreSQL rejects the line with it. */
-  error?: { message: string; range: Range };
+export class SourceLine implements RawLine {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly endLine: number,
+    readonly fields: Token[][],
+    /** A tokenizing error (unreadable @file or include): PostgreSQL rejects the line with it. */
+    readonly error?: { message: string; range: Range },
+  ) {}
+
+  /** Worked out when asked for: most lines are never reported. */
+  get range(): Range {
+    return rangeOfFields(this.fields) ?? this.error!.range;
+  }
+
+  withError(error: { message: string; range: Range }): SourceLine {
+    return new SourceLine(this.file, this.line, this.endLine, this.fields, error);
+  }
 }
 
 export interface ReadOptions {
@@ -38,12 +52,12 @@ function openAuthFile(file: string, opts: ReadOptions, depth: number): Opened {
 }
 
 function tokenizeFile(file: string, text: string, opts: ReadOptions, depth: number, out: SourceLine[]) {
+  const maxToken = opts.pgVersion <= 15 ? MAX_TOKEN : Infinity;
+  const expand = (t: Token) => expandAtFile(t, file, opts, depth + 1);
   for (const l of logicalLines(text, opts.pgVersion >= 14)) {
-    const maxToken = opts.pgVersion <= 15 ? MAX_TOKEN : Infinity;
-    const { fields, error } = tokenizeLine(l, (t) => expandAtFile(t, file, opts, depth + 1), maxToken);
+    const { fields, error } = tokenizeLine(l, expand, maxToken);
     if (fields.length === 0 && !error) continue;
-    const range = rangeOfFields(fields) ?? error!.range;
-    const line: SourceLine = { file, line: l.line, endLine: l.endLine, range, fields, error };
+    const line = new SourceLine(file, l.line, l.endLine, fields, error);
     if (!error && opts.pgVersion >= 16 && fields.length === 2 && includeDirective(line, opts, depth, out)) continue;
     out.push(line);
   }
@@ -64,7 +78,7 @@ function expandAtFile(at: Token, outer: string, opts: ReadOptions, depth: number
   const tokens: Token[] = [];
   for (const l of lines) {
     if (l.error) return { error: l.error.message };
-    for (const f of l.fields) for (const t of f) tokens.push({ ...t, range: at.range, raw: at.raw, expandedFrom: full });
+    for (const f of l.fields) for (const t of f) tokens.push(t.readThrough(at, full));
   }
   return tokens;
 }
@@ -75,7 +89,7 @@ function includeDirective(line: SourceLine, opts: ReadOptions, depth: number, ou
   const target = line.fields[1][0].text;
   if (keyword !== 'include' && keyword !== 'include_if_exists' && keyword !== 'include_dir') return false;
   const fail = (message: string) => {
-    out.push({ ...line, error: { message, range: line.fields[1][0].range } });
+    out.push(line.withError({ message, range: line.fields[1][0].range }));
     return true;
   };
   if (keyword === 'include_dir') {

@@ -3,16 +3,33 @@
 // double quotes protect blanks, commas and '#'; a trailing backslash joins the next line (14+).
 import type { Position, Range } from '../types';
 
-export interface Token {
-  /** The token with quotes removed, as PostgreSQL sees it. */
-  text: string;
-  /** The token began with a double quote: keywords and +role lose their meaning. */
-  quoted: boolean;
-  range: Range;
-  /** The raw token text as written (quotes included), for fixes that rewrite it. */
-  raw: string;
-  /** Set when the token came from an `@file` reference: range and raw are those of the @ token. */
-  expandedFrom?: string;
+/**
+ * One token. Positions are kept as offsets into its logical line and turned into a range only when
+ * asked for: a 20,000-line file has about 100,000 tokens, and few are ever reported.
+ */
+export class Token {
+  constructor(
+    /** The token with quotes removed, as PostgreSQL sees it. */
+    readonly text: string,
+    /** The token began with a double quote: keywords and +role lose their meaning. */
+    readonly quoted: boolean,
+    /** The raw token text as written (quotes included), for fixes that rewrite it. */
+    readonly raw: string,
+    private readonly where: LogicalLine,
+    private readonly start: number,
+    private readonly end: number,
+    /** Set when the token came from an `@file` reference: range and raw are those of the @ token. */
+    readonly expandedFrom?: string,
+  ) {}
+
+  get range(): Range {
+    return { start: positionIn(this.where, this.start), end: positionIn(this.where, this.end, true) };
+  }
+
+  /** This token as read through the `@file` reference `at`, in whose place it stands. */
+  readThrough(at: Token, file: string): Token {
+    return new Token(this.text, this.quoted, at.raw, at.where, at.start, at.end, file);
+  }
 }
 
 export interface RawLine {
@@ -25,31 +42,28 @@ export interface RawLine {
   fields: Token[][];
 }
 
-const isBlank = (c: string) => c === ' ' || c === '\t' || c === '\r';
+const SPACE = 32, TAB = 9, CR = 13, COMMA = 44, HASH = 35, QUOTE = 34;
+const isBlank = (c: number) => c === SPACE || c === TAB || c === CR;
 
-/** Maps offsets in a logical (continuation-joined) line back to physical positions. */
-class LineMap {
-  private starts: number[] = [];
-  private lines: number[] = [];
-  add(logicalOffset: number, physicalLine: number) {
-    this.starts.push(logicalOffset);
-    this.lines.push(physicalLine);
-  }
-  /** Position of the character at offset (or of the end, with end=true: just after offset-1). */
-  pos(offset: number, end = false): Position {
-    const probe = end && offset > 0 ? offset - 1 : offset;
-    let i = this.starts.length - 1;
-    while (i > 0 && this.starts[i] > probe) i--;
-    return { line: this.lines[i], character: offset - this.starts[i] };
-  }
-}
-
-interface LogicalLine {
+export interface LogicalLine {
   text: string;
-  map: LineMap;
   line: number;
   endLine: number;
+  /** For a line joined from several physical lines: where in text each of them starts. */
+  joined?: { starts: number[]; lines: number[] };
 }
+
+/** Position of the character at offset (or of the end, with end=true: just after offset-1). */
+export function positionIn(l: LogicalLine, offset: number, end = false): Position {
+  if (!l.joined) return { line: l.line, character: offset };
+  const { starts, lines } = l.joined;
+  const probe = end && offset > 0 ? offset - 1 : offset;
+  let i = starts.length - 1;
+  while (i > 0 && starts[i] > probe) i--;
+  return { line: lines[i], character: offset - starts[i] };
+}
+
+const withoutLineEnd = (s: string) => (s.endsWith('\r') ? s.replace(/\r+$/, '') : s);
 
 /** Splits text into logical lines the way tokenize_auth_file reads them. */
 export function logicalLines(text: string, continuation: boolean): LogicalLine[] {
@@ -59,79 +73,87 @@ export function logicalLines(text: string, continuation: boolean): LogicalLine[]
   const out: LogicalLine[] = [];
   let i = 0;
   while (i < physical.length) {
-    const map = new LineMap();
     const start = i;
-    let buf = '';
+    let buf = withoutLineEnd(physical[i++]);
+    let joined: LogicalLine['joined'];
+    // Only a backslash beyond the previous continuation point continues the line (hba.c).
     let lastBackslash = 0;
-    for (;;) {
-      const seg = physical[i].replace(/[\r\n]+$/, '');
-      map.add(buf.length, i);
-      buf += seg;
-      i++;
-      // Only a backslash beyond the previous continuation point continues the line (hba.c).
-      if (continuation && buf.length > lastBackslash && buf.endsWith('\\')) {
-        buf = buf.slice(0, -1);
-        lastBackslash = buf.length;
-        if (i < physical.length) continue;
-      }
-      break;
+    while (continuation && buf.length > lastBackslash && buf.endsWith('\\')) {
+      buf = buf.slice(0, -1);
+      lastBackslash = buf.length;
+      if (i >= physical.length) break;
+      joined ??= { starts: [0], lines: [start] };
+      joined.starts.push(buf.length);
+      joined.lines.push(i);
+      buf += withoutLineEnd(physical[i++]);
     }
     // PostgreSQL works on C strings: a NUL byte ends the line.
     const nul = buf.indexOf('\0');
     if (nul >= 0) buf = buf.slice(0, nul);
-    out.push({ text: buf, map, line: start, endLine: i - 1 });
+    out.push({ text: buf, line: start, endLine: i - 1, joined });
   }
   return out;
 }
 
-interface NextToken {
-  token?: Token;
-  terminatingComma: boolean;
-  pos: number;
-  tooLong?: boolean;
-}
+/** Reads the tokens of one logical line in turn (next_token in hba.c). */
+class TokenReader {
+  pos = 0;
+  /** The last token ended with a comma: the next one belongs to the same field. */
+  comma = false;
+  tooLong = false;
 
-function nextToken(l: LogicalLine, pos: number, maxToken: number): NextToken {
-  const s = l.text;
-  let inQuote = false;
-  let wasQuote = false;
-  let sawQuote = false;
-  let initialQuote = false;
-  let terminatingComma = false;
-  // The token's length as PostgreSQL buffers it (quotes dropped, "" inside quotes kept once); the
-  // text itself is sliced out at the end rather than built a character at a time.
-  let len = 0;
-  while (pos < s.length && (isBlank(s[pos]) || s[pos] === ',')) pos++;
-  const start = pos;
-  let end = pos;
-  while (pos < s.length && (!isBlank(s[pos]) || inQuote)) {
-    const c = s[pos];
-    if (len >= maxToken - 1) return { terminatingComma: false, pos: s.length, tooLong: true };
-    if (c === '#' && !inQuote) {
-      end = pos;
-      pos = s.length;
-      break;
-    }
-    if (c === ',' && !inQuote) {
-      terminatingComma = true;
-      end = pos;
+  constructor(
+    private readonly l: LogicalLine,
+    private readonly maxToken: number,
+  ) {}
+
+  next(): Token | undefined {
+    const s = this.l.text;
+    let pos = this.pos;
+    let inQuote = false;
+    let wasQuote = false;
+    let sawQuote = false;
+    let initialQuote = false;
+    this.comma = false;
+    // The token's length as PostgreSQL buffers it (quotes dropped, "" inside quotes kept once); the
+    // text itself is sliced out at the end rather than built a character at a time.
+    let len = 0;
+    for (let c = s.charCodeAt(pos); pos < s.length && (isBlank(c) || c === COMMA); c = s.charCodeAt(++pos));
+    const start = pos;
+    let end = pos;
+    while (pos < s.length) {
+      const c = s.charCodeAt(pos);
+      if (isBlank(c) && !inQuote) break;
+      if (len >= this.maxToken - 1) {
+        this.tooLong = true;
+        return undefined;
+      }
+      if (c === HASH && !inQuote) {
+        end = pos;
+        pos = s.length;
+        break;
+      }
+      if (c === COMMA && !inQuote) {
+        this.comma = true;
+        end = pos;
+        pos++;
+        break;
+      }
+      if (c !== QUOTE || wasQuote) len++;
+      wasQuote = inQuote && c === QUOTE ? !wasQuote : false;
+      if (c === QUOTE) {
+        inQuote = !inQuote;
+        sawQuote = true;
+        if (len === 0) initialQuote = true;
+      }
       pos++;
-      break;
+      end = pos;
     }
-    if (c !== '"' || wasQuote) len++;
-    wasQuote = inQuote && c === '"' ? !wasQuote : false;
-    if (c === '"') {
-      inQuote = !inQuote;
-      sawQuote = true;
-      if (len === 0) initialQuote = true;
-    }
-    pos++;
-    end = pos;
+    this.pos = pos;
+    if (!sawQuote && len === 0) return undefined;
+    const raw = s.slice(start, end);
+    return new Token(sawQuote ? unquote(raw) : raw, initialQuote, raw, this.l, start, end);
   }
-  if (!sawQuote && len === 0) return { terminatingComma, pos };
-  const raw = s.slice(start, end);
-  const range = { start: l.map.pos(start), end: l.map.pos(end, true) };
-  return { token: { text: sawQuote ? unquote(raw) : raw, quoted: initialQuote, range, raw }, terminatingComma, pos };
 }
 
 /** The token text PostgreSQL keeps of a raw token with quotes: each quote dropped, "" inside quotes kept once. */
@@ -157,32 +179,33 @@ export function tokenizeLine(
   maxToken = Infinity,
 ): { fields: Token[][]; error?: { message: string; range: Range } } {
   const fields: Token[][] = [];
-  let pos = 0;
-  while (pos < l.text.length) {
-    const field: Token[] = [];
-    let comma: boolean;
+  const reader = new TokenReader(l, maxToken);
+  while (reader.pos < l.text.length) {
+    // Most fields hold one token; an array literal holds it without the room that push() leaves.
+    let field: Token[] | undefined;
     do {
-      const next = nextToken(l, pos, maxToken);
-      if (next.tooLong) {
-        const at = { start: l.map.pos(pos), end: l.map.pos(l.text.length, true) };
+      const from = reader.pos;
+      const t = reader.next();
+      if (reader.tooLong) {
+        const at = { start: positionIn(l, from), end: positionIn(l, l.text.length, true) };
         return { fields, error: { message: 'authentication file token too long', range: at } };
       }
-      pos = next.pos;
-      comma = next.terminatingComma;
-      if (!next.token) break;
-      const t = next.token;
+      if (!t) break;
       if (!t.quoted && t.text.length > 1 && t.text[0] === '@') {
         const expanded = expand(t);
         if ('error' in expanded) {
-          if (field.length) fields.push(field);
+          if (field?.length) fields.push(field);
           return { fields, error: { message: expanded.error, range: t.range } };
         }
-        field.push(...expanded);
-      } else {
+        if (field) field.push(...expanded);
+        else field = expanded;
+      } else if (field) {
         field.push(t);
+      } else {
+        field = [t];
       }
-    } while (comma);
-    if (field.length) fields.push(field);
+    } while (reader.comma);
+    if (field?.length) fields.push(field);
   }
   return { fields };
 }
