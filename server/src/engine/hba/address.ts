@@ -13,13 +13,19 @@
  */
 
 export type Family = 4 | 6;
-export interface Ip { family: Family; bytes: Uint8Array } // 4 or 16 bytes, network order
-export interface IpRange { family: Family; addr: Uint8Array; mask: Uint8Array } // addr already masked
+/**
+ * Byte values 0..255 in network order. Plain arrays rather than Uint8Arrays: a 20,000-line file
+ * holds tens of thousands of them, and a typed array costs several times more to allocate and collect.
+ */
+export type Bytes = number[];
+export interface Ip { family: Family; bytes: Bytes } // 4 or 16 bytes
+export interface IpRange { family: Family; addr: Bytes; mask: Bytes } // addr already masked
 
 /** gai_strerror(EAI_NONAME) on glibc, for `invalid IP mask "x": Name or service not known`. */
 export const GAI_NONAME_TEXT = 'Name or service not known';
 
 const byteLength = (family: Family) => (family === 4 ? 4 : 16);
+const zeros = (n: number): Bytes => (n === 4 ? [0, 0, 0, 0] : new Array<number>(n).fill(0));
 
 /** C sees a string only up to its first NUL. */
 const cString = (s: string) => {
@@ -58,16 +64,41 @@ export function parseNumericHost(
  * glibc __inet_aton_exact: 1 to 4 dot-separated C integers (0x hex, 0 octal, else decimal); the
  * last part fills the remaining bytes, so 127.1 = 127.0.0.1, 10.1.2 = 10.1.0.2, 2130706433 = 127.0.0.1.
  */
-function parseInetAton(s: string): Uint8Array | undefined {
+function parseInetAton(s: string): Bytes | undefined {
+  const plain = plainDottedQuad(s);
+  if (plain) return plain;
   const parts = s.split('.').map(parseCUnsigned);
   if (parts.length > 4 || parts.some((p) => p === undefined)) return undefined;
   const values = parts as number[];
   const last = values.pop()!;
   if (values.some((v) => v > 0xff) || last >= 2 ** (8 * (4 - values.length))) return undefined;
-  const bytes = new Uint8Array(4);
+  const bytes = [0, 0, 0, 0];
   values.forEach((v, i) => (bytes[i] = v));
   for (let i = 3; i >= values.length; i--) bytes[i] = Math.floor(last / 2 ** (8 * (3 - i))) & 0xff;
   return bytes;
+}
+
+/** The common a.b.c.d with decimal parts of no leading zero, read without splitting or regexes. */
+function plainDottedQuad(s: string): Bytes | undefined {
+  const bytes = [0, 0, 0, 0];
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 46; // the end closes the last part like a dot
+    if (c >= 48 && c <= 57) {
+      if (digits === 1 && value === 0) return undefined; // leading zero: octal, for the general path
+      value = value * 10 + (c - 48);
+      if (++digits > 3 || value > 255) return undefined;
+    } else if (c === 46 && digits > 0 && part < 4) {
+      bytes[part++] = value;
+      value = 0;
+      digits = 0;
+    } else {
+      return undefined;
+    }
+  }
+  return part === 4 ? bytes : undefined;
 }
 
 /** strtoul(base 0) on a whole part that starts with a digit; undefined on junk or above 2^32-1. */
@@ -79,7 +110,7 @@ function parseCUnsigned(p: string): number | undefined {
 }
 
 /** glibc inet_pton(AF_INET6): hex groups of 1-4 digits, one '::', optional strict dotted quad at the end. */
-function parseInet6(s: string): Uint8Array | undefined {
+function parseInet6(s: string): Bytes | undefined {
   const lastColon = s.lastIndexOf(':');
   let text = s;
   if (s.includes('.')) {
@@ -98,7 +129,7 @@ function parseInet6(s: string): Uint8Array | undefined {
   // with '::' it must stand for at least one zero group
   if (halves.length === 2 ? count > 7 : count !== 8) return undefined;
   const words = [...groups[0], ...Array(8 - count).fill('0'), ...(groups[1] ?? [])].map((g) => parseInt(g, 16));
-  const bytes = new Uint8Array(16);
+  const bytes = zeros(16);
   words.forEach((w, i) => ((bytes[2 * i] = w >> 8), (bytes[2 * i + 1] = w & 0xff)));
   return bytes;
 }
@@ -107,7 +138,7 @@ function parseInet6(s: string): Uint8Array | undefined {
  * glibc __inet6_scopeid_pton. if_nametoindex refuses names of IFNAMSIZ (16) bytes or more, and
  * Linux's SIOCGIFINDEX drops an alias suffix from the first ':', so `lo:0` and `lo:x` are lo.
  */
-function zoneAccepted(addr: Uint8Array, zone: string, knownInterfaces: readonly string[]): boolean {
+function zoneAccepted(addr: Bytes, zone: string, knownInterfaces: readonly string[]): boolean {
   const linkLocal = addr[0] === 0xfe && (addr[1] & 0xc0) === 0x80;
   const scopedMulticast = addr[0] === 0xff && ((addr[1] & 0x0f) === 1 || (addr[1] & 0x0f) === 2);
   const ifName = zone.split(':')[0];
@@ -121,18 +152,18 @@ function zoneAccepted(addr: Uint8Array, zone: string, knownInterfaces: readonly 
  * "invalid CIDR mask". strtol(…, 10) must consume the whole non-empty text: leading C whitespace and
  * one sign are allowed (` 8`, `+8`, `-0`, `08`), trailing anything is not; then 0..32 or 0..128.
  */
-export function cidrMask(lenText: string, family: Family): Uint8Array | undefined {
+export function cidrMask(lenText: string, family: Family): Bytes | undefined {
   const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)$/.exec(cString(lenText));
   if (!m) return undefined;
   const bits = Number(m[2]);
   if ((m[1] === '-' && bits !== 0) || bits > 8 * byteLength(family)) return undefined;
-  const mask = new Uint8Array(byteLength(family));
+  const mask = zeros(byteLength(family));
   for (let i = 0; i < mask.length; i++) mask[i] = (0xff00 >> Math.min(8, Math.max(0, bits - 8 * i))) & 0xff;
   return mask;
 }
 
 /** The prefix length of a mask, or undefined when its one bits are not contiguous from the top. */
-export function prefixLength(mask: Uint8Array): number | undefined {
+export function prefixLength(mask: Bytes): number | undefined {
   let ones = 0;
   let i = 0;
   while (i < mask.length && mask[i] === 0xff) (ones += 8), i++;
@@ -150,10 +181,14 @@ export function prefixLength(mask: Uint8Array): number | undefined {
  * A range from an address and a mask of the same family (PostgreSQL rejects any other line with
  * "IP address and mask do not match"); a mask of the wrong length is cut or padded with zero bytes.
  */
-export function makeRange(ip: Ip, mask: Uint8Array): IpRange {
-  const m = new Uint8Array(byteLength(ip.family));
-  m.set(mask.subarray(0, m.length));
-  return { family: ip.family, addr: ip.bytes.map((b, i) => b & m[i]), mask: m };
+export function makeRange(ip: Ip, mask: Bytes): IpRange {
+  const m = zeros(byteLength(ip.family));
+  const addr = zeros(m.length);
+  for (let i = 0; i < m.length && i < mask.length; i++) {
+    m[i] = mask[i];
+    addr[i] = ip.bytes[i] & mask[i];
+  }
+  return { family: ip.family, addr, mask: m };
 }
 
 /**
@@ -171,8 +206,8 @@ export function rangeCovers(outer: IpRange, inner: IpRange): boolean {
   return outer.mask.every((mo, i) => (mo & ~inner.mask[i]) === 0 && ((outer.addr[i] ^ inner.addr[i]) & mo) === 0);
 }
 
-const LOOPBACK_V4: IpRange = { family: 4, addr: Uint8Array.of(127, 0, 0, 0), mask: Uint8Array.of(255, 0, 0, 0) };
-const LOOPBACK_V6: IpRange = { family: 6, addr: Uint8Array.of(...Array(15).fill(0), 1), mask: new Uint8Array(16).fill(0xff) };
+const LOOPBACK_V4: IpRange = { family: 4, addr: [127, 0, 0, 0], mask: [255, 0, 0, 0] };
+const LOOPBACK_V6: IpRange = { family: 6, addr: [...zeros(15), 1], mask: zeros(16).fill(0xff) };
 
 /** Loopback is 127.0.0.0/8 and ::1/128 (not ::ffff:127.0.0.0/104, which no client can come from). */
 export function isLoopbackRange(r: IpRange): boolean {
@@ -191,7 +226,7 @@ export function isWorldRange(r: IpRange): boolean {
  */
 export function formatIp(ip: Ip): string {
   const b = ip.bytes;
-  if (ip.family === 4) return [...b.subarray(0, 4)].join('.');
+  if (ip.family === 4) return b.slice(0, 4).join('.');
   const words = Array.from({ length: 8 }, (_, i) => (b[2 * i] << 8) | b[2 * i + 1]);
   let best = { start: -1, len: 1 }; // a single zero group is not compressed
   for (let i = 0, run = 0; i < 8; i++) {
@@ -199,7 +234,7 @@ export function formatIp(ip: Ip): string {
     if (run > best.len) best = { start: i - run + 1, len: run };
   }
   if (best.start === 0 && (best.len === 6 || (best.len === 5 && words[5] === 0xffff)))
-    return `::${best.len === 5 ? 'ffff:' : ''}${[...b.subarray(12)].join('.')}`;
+    return `::${best.len === 5 ? 'ffff:' : ''}${b.slice(12).join('.')}`;
   const hex = (from: number, to: number) => words.slice(from, to).map((w) => w.toString(16)).join(':');
   return best.start < 0 ? hex(0, 8) : `${hex(0, best.start)}::${hex(best.start + best.len, 8)}`;
 }

@@ -1,6 +1,6 @@
 // Does record A match every connection record B would? First match wins in pg_hba.conf,
 // so then B is dead. Follows check_hba/check_db/check_role: the conservative answer is "no".
-import { prefixLength, rangeCovers } from './address';
+import { prefixLength, rangeCovers, type Bytes } from './address';
 import type { ConnectionType, HbaRecord } from './record';
 import { isKeyword } from './record';
 import type { Token } from './tokenize';
@@ -85,7 +85,7 @@ export function findShadowing(records: readonly HbaRecord[]): Map<HbaRecord, Hba
 }
 
 /** An IPv4 bucket is a number (prefix, then the masked address): 20,000 lines make many keys. */
-function ipKey(family: number, prefix: number, addr: Uint8Array): string | number {
+function ipKey(family: number, prefix: number, addr: Bytes): string | number {
   if (family === 4) {
     const masked = prefix === 0 ? 0 : (((addr[0] << 24) | (addr[1] << 16) | (addr[2] << 8) | addr[3]) >>> (32 - prefix)) >>> 0;
     return prefix * 2 ** 32 + masked;

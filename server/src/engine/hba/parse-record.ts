@@ -21,8 +21,10 @@ const METHODS: readonly Method[] = [
   'ident', 'peer', 'pam', 'ldap', 'radius', 'cert', 'bsd', 'oauth',
 ];
 
+const METHODS_BEFORE_18 = METHODS.filter((m) => m !== 'oauth');
+
 export function methodsFor(pgVersion: number): readonly Method[] {
-  return pgVersion >= 18 ? METHODS : METHODS.filter((m) => m !== 'oauth');
+  return pgVersion >= 18 ? METHODS : METHODS_BEFORE_18;
 }
 
 export function parseRecord(line: SourceLine, pgVersion: number): HbaRecord | HbaError {
@@ -110,7 +112,7 @@ export function parseRecord(line: SourceLine, pgVersion: number): HbaRecord | Hb
     methodToken,
     options: [],
   };
-  const optionError = parseAuthOptions(record, fields.slice(i), pgVersion);
+  const optionError = parseAuthOptions(record, i < fields.length ? fields.slice(i) : [], pgVersion);
   return optionError ?? record;
 }
 
