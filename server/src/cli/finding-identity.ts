@@ -1,7 +1,6 @@
 // What makes a finding "the same finding" across runs, for baselines and GitLab fingerprints: its
 // rule, its file, the text of its line and how many identical ones come before it. Line numbers are
 // left out on purpose, so an edit elsewhere in the file (a comment added above) changes nothing.
-import { createHash } from 'node:crypto';
 import type { Finding } from '../engine/types';
 
 export interface FindingIdentity {
@@ -17,7 +16,11 @@ export interface FindingIdentity {
   occurrence: number;
 }
 
-const hashText = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 16);
+/** SHA-256 in hex. node:crypto is loaded on first use: the text and JSON formats never need it. */
+export const sha256Hex = (text: string) =>
+  (require('node:crypto') as typeof import('node:crypto')).createHash('sha256').update(text, 'utf8').digest('hex');
+
+const hashText = (text: string) => sha256Hex(text).slice(0, 16);
 
 /** Identities of findings in the order given (sorted findings number their occurrences top to bottom). */
 export function identify(findings: readonly Finding[], texts: ReadonlyMap<string, string>, relative: (file: string) => string): FindingIdentity[] {

@@ -1,8 +1,7 @@
 // `--format gitlab`: GitLab's Code Quality report (a subset of the Code Climate issue format), what
 // merge requests show in their Code Quality widget and diff annotations.
-import { createHash } from 'node:crypto';
 import type { Finding, Severity } from '../engine/types';
-import { identify } from './finding-identity';
+import { identify, sha256Hex } from './finding-identity';
 import { displayPath, lastLineOf } from './format';
 
 const GITLAB_SEVERITY: Record<Severity, string> = { error: 'critical', warning: 'major', information: 'minor', hint: 'info' };
@@ -16,7 +15,7 @@ export function formatGitlab(findings: readonly Finding[], texts: ReadonlyMap<st
       description: f.message,
       categories: ['Security'],
       // GitLab tells new findings from fixed ones by fingerprint, so it must not move with the line.
-      fingerprint: createHash('sha256').update(JSON.stringify(identities[i])).digest('hex'),
+      fingerprint: sha256Hex(JSON.stringify(identities[i])),
       severity: GITLAB_SEVERITY[f.severity],
       location: {
         path: displayPath(f.file),

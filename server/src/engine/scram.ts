@@ -9,7 +9,8 @@
 //
 // A role created with such a verifier (CREATE ROLE … PASSWORD 'SCRAM-SHA-256$…') logs in with the
 // password it was computed from, and neither the statement nor the server log reveals the password.
-import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+// node:crypto is loaded only when a verifier is computed: it costs every start about 10 ms otherwise.
+const crypto = () => require('node:crypto') as typeof import('node:crypto');
 
 /** PostgreSQL's default scram_iterations (the setting exists from 16; 4096 is fixed before that). */
 export const SCRAM_DEFAULT_ITERATIONS = 4096;
@@ -18,8 +19,9 @@ export const SCRAM_SALT_LENGTH = 16;
 const KEY_LENGTH = 32; // SCRAM_SHA_256_KEY_LEN
 
 /** The verifier PostgreSQL would store for `password` with `salt` (random when omitted). */
-export function scramVerifier(password: string, salt: Buffer = randomBytes(SCRAM_SALT_LENGTH), iterations = SCRAM_DEFAULT_ITERATIONS): string {
+export function scramVerifier(password: string, salt: Buffer = crypto().randomBytes(SCRAM_SALT_LENGTH), iterations = SCRAM_DEFAULT_ITERATIONS): string {
   if (!Number.isInteger(iterations) || iterations < 1) throw new RangeError(`iterations must be a positive integer, not ${iterations}`);
+  const { createHash, createHmac, pbkdf2Sync } = crypto();
   const salted = pbkdf2Sync(Buffer.from(saslprep(password), 'utf8'), salt, iterations, KEY_LENGTH, 'sha256');
   const clientKey = createHmac('sha256', salted).update('Client Key').digest();
   const storedKey = createHash('sha256').update(clientKey).digest();
