@@ -1,6 +1,6 @@
 // One esbuild script for the three bundles: the VS Code client, the language server, and the CLI.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -21,12 +21,17 @@ const common = {
   minify: production,
   logLevel: 'info',
   define: { PG_HARDEN_VERSION: JSON.stringify(version) },
+  // The parameter catalogs (320 KB) stay JSON files beside the bundles, read when a check needs one:
+  // as code in the bundle, every start paid for compiling them.
+  external: ['./catalog/*'],
 };
 
 const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: fileURLToPath(new URL('client.js', out)), external: ['vscode'] },
   // Loaded by client.js once a PostgreSQL file is open (activation itself stays small).
   { ...common, entryPoints: ['client/src/language-client.ts'], outfile: fileURLToPath(new URL('language-client.js', out)), external: ['vscode'] },
+  // `pg-harden lsp`: the CLI loads it only for that command, so checks do not compile the LSP library.
+  { ...common, entryPoints: ['server/src/cli/lsp.ts'], outfile: fileURLToPath(new URL('lsp.js', out)) },
   { ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: fileURLToPath(new URL('server.js', out)) },
   // The CLI parses large migration sets on a worker thread as well (server/src/engine/sql/parallel.ts).
   { ...common, entryPoints: ['server/src/engine/sql/parse-worker.ts'], outfile: fileURLToPath(new URL('parse-worker.js', out)) },
@@ -35,6 +40,7 @@ const builds = [
     entryPoints: ['server/src/cli/main.ts'],
     outfile: fileURLToPath(new URL('cli.js', out)),
     banner: { js: '#!/usr/bin/env node' },
+    external: [...common.external, './lsp'],
   },
 ];
 
@@ -44,6 +50,9 @@ if (!watch) rmSync(out, { recursive: true, force: true });
 // libpg-query loads its WASM from the folder of the script that loads it: ship it beside the bundles.
 mkdirSync(out, { recursive: true });
 copyFileSync(new URL('../node_modules/libpg-query/wasm/libpg-query.wasm', import.meta.url), new URL('libpg-query.wasm', out));
+const catalogs = new URL('../server/src/engine/conf/catalog/', import.meta.url);
+mkdirSync(new URL('catalog/', out), { recursive: true });
+for (const f of readdirSync(catalogs)) if (f.endsWith('.json')) copyFileSync(new URL(f, catalogs), new URL(`catalog/${f}`, out));
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

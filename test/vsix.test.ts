@@ -20,8 +20,9 @@ const ALLOWED: RegExp[] = [
   /^extension\/readme\.md$/i,
   /^extension\/changelog\.md$/i,
   /^extension\/license(\.txt|\.md)?$/i,
-  /^extension\/dist\/(client|language-client|server|cli|parse-worker)\.js$/,
+  /^extension\/dist\/(client|language-client|server|cli|lsp|parse-worker)\.js$/,
   /^extension\/dist\/libpg-query\.wasm$/,
+  /^extension\/dist\/catalog\/pg\d+\.json$/,
   /^extension\/syntaxes\/[\w.-]+\.json$/,
   /^extension\/snippets\/[\w.-]+\.json$/,
   /^extension\/docs\/rules\/[\w.-]+\.md$/,
@@ -34,6 +35,7 @@ const REQUIRED = [
   'extension/dist/language-client.js',
   'extension/dist/server.js',
   'extension/dist/cli.js',
+  'extension/dist/lsp.js',
   'extension/dist/parse-worker.js',
   'extension/dist/libpg-query.wasm',
 ];
@@ -88,13 +90,15 @@ test('the VSIX ships the bundles, WASM, grammars, snippets, schema and docs, and
   const undocumented = RULES.map((r) => r.id).filter((id) => !names.includes(`extension/docs/rules/${id}.md`));
   assert.deepEqual(undocumented, [], 'rules without a doc page in the VSIX');
 
-  // Packaged with --no-dependencies: a bundle may require only Node built-ins (and the client, vscode).
+  // Packaged with --no-dependencies: a bundle may require only Node built-ins (and the client, vscode),
+  // and files packaged beside it (the parameter catalogs, the CLI's lsp command).
   const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-  for (const bundle of ['client', 'language-client', 'server', 'cli']) {
+  const besideIt = (m: string) => m.startsWith('./') && [m, `${m}.js`].some((f) => names.includes(`extension/dist/${f.slice(2)}`));
+  for (const bundle of ['client', 'language-client', 'server', 'cli', 'lsp']) {
     const entry = entries.find((e) => e.name === `extension/dist/${bundle}.js`)!;
     const code = readZipEntry(vsix.file, entry).toString('utf8');
     const required = new Set([...code.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]));
-    const external = [...required].filter((m) => !builtins.has(m) && !(bundle.endsWith('client') && m === 'vscode'));
+    const external = [...required].filter((m) => !builtins.has(m) && !besideIt(m) && !(bundle.endsWith('client') && m === 'vscode'));
     assert.deepEqual(external, [], `dist/${bundle}.js requires modules that are not packaged`);
   }
 
