@@ -7,7 +7,8 @@ import { RULES } from '../rules';
 import type { ConfContext, HbaContext, Report, Rule, SqlContext, SqlRule } from '../rules/rule';
 import { analyzeSql, utf16OfByte, type ParsedStatement, type SqlAnalysis } from './sql';
 import { historyFiles, historyRoot } from './sql/history';
-import { buildModel } from './sql/model';
+import { buildModel, type SchemaModel } from './sql/model';
+import { carryOver, editFootprint, lastCheckOf, rememberCheck } from './sql/carry-over';
 import { alterSystemConf, alterSystemValue } from './sql/alter-system';
 import { applyEdits } from './fix';
 import { CONFIG_FILE, DEFAULT_CONFIG, type EngineConfig } from './config';
@@ -51,14 +52,17 @@ export function checkFile(file: string, text: string, kind: FileKind, opts: Chec
   if (text.length > limit) return [fileTooLarge(file, Buffer.byteLength(text), limit)];
   const findings: Finding[] = [];
   let historyTexts: SqlAnalysis[] = [];
-  const run = <C>(rules: readonly Rule[], ctx: C) => {
-    for (const rule of rules) {
-      try {
-        (rule.check as (c: C, r: (x: Report) => void) => void)(ctx, (r) => findings.push(toFinding(rule, r)));
-      } catch (e) {
-        findings.push(internalError(file, `rule ${rule.id}`, e));
-      }
+  const runRule = <C>(rule: Rule, ctx: C): Finding[] => {
+    const out: Finding[] = [];
+    try {
+      (rule.check as (c: C, r: (x: Report) => void) => void)(ctx, (r) => out.push(toFinding(rule, r)));
+    } catch (e) {
+      out.push(internalError(file, `rule ${rule.id}`, e));
     }
+    return out;
+  };
+  const run = <C>(rules: readonly Rule[], ctx: C) => {
+    for (const rule of rules) findings.push(...runRule(rule, ctx));
   };
   try {
     if (kind === 'hba') {
@@ -73,19 +77,9 @@ export function checkFile(file: string, text: string, kind: FileKind, opts: Chec
       const ctx: ConfContext = { analysis: analyzeConf(file, text, opts), pgVersion: opts.pgVersion };
       run(RULES.filter((r) => r.kind === 'conf'), ctx);
     } else if (kind === 'sql') {
-      // Every file of the history is checked, so one check publishes the whole history's findings.
-      const history = historyOf(analyzeSql(file, text, opts.editing), opts);
-      const model = buildModel(history);
-      const config = opts.config ?? DEFAULT_CONFIG;
-      const sqlRules = RULES.filter((r): r is SqlRule => r.kind === 'sql');
-      const base = { pgVersion: opts.pgVersion, history, model, config };
-      run(sqlRules.filter((r) => r.wholeHistory), { ...base, analysis: history.find((a) => a.file === file) ?? history[0] } satisfies SqlContext);
-      const perFile = sqlRules.filter((r) => !r.wholeHistory);
-      for (const analysis of history) {
-        run(perFile, { ...base, analysis } satisfies SqlContext);
-        findings.push(...alterSystemFindings(analysis, opts));
-      }
-      historyTexts = history;
+      const sql = checkSql(file, text, opts, runRule);
+      findings.push(...sql.findings);
+      historyTexts = sql.history;
     }
   } catch (e) {
     findings.push(internalError(file, `the ${kind} parser`, e));
@@ -192,12 +186,67 @@ function valueAfter(pseudo: string, text: string, fix: Fix, line: number, opts: 
   return after.length === 1 && before && after[0].key === before.key ? after[0].value : undefined;
 }
 
-/** The migration history the file belongs to, each file parsed (the checked one from its text). */
-function historyOf(analysis: SqlAnalysis, opts: CheckOptions): SqlAnalysis[] {
+const SQL_RULES = RULES.filter((r): r is SqlRule => r.kind === 'sql');
+/** The ALTER SYSTEM checks' place among the rules' findings kept for the next keystroke. */
+const ALTER_SYSTEM = { id: 'ALTER SYSTEM', reads: ['AlterSystemStmt'] };
+
+/**
+ * Every file of the history is checked, so one check gives the whole history's findings. For a file
+ * being edited, a rule the edit cannot affect (see carry-over.ts) keeps its findings from the
+ * previous keystroke's check instead of running again.
+ */
+function checkSql(file: string, text: string, opts: CheckOptions, runRule: (rule: Rule, ctx: SqlContext) => Finding[]) {
+  const analysis = analyzeSql(file, text, opts.editing);
+  const config = opts.config ?? DEFAULT_CONFIG;
+  const prev = opts.editing ? lastCheckOf(file) : undefined;
+  const history = historyOf(analysis, opts, prev?.history);
+  const edit = analysis.edit;
+  const sameSetup =
+    prev !== undefined && edit !== undefined && edit.before === prev.text && prev.pgVersion === opts.pgVersion && prev.config === opts.config &&
+    history.length === prev.history.length && history.every((a, i) => a === analysis || a === prev.history[i]);
+  const changed = sameSetup ? editFootprint(edit, analysis) : undefined;
+  const carried = (id: string, reads: readonly string[] | undefined) =>
+    changed && reads && !reads.some((t) => changed.has(t)) ? carryOver(prev!.byRule.get(id) ?? [], prev!.analysis, analysis, edit!) : undefined;
+
+  let model: SchemaModel | undefined;
+  const ctxOf = (a: SqlAnalysis): SqlContext => ({
+    analysis: a,
+    pgVersion: opts.pgVersion,
+    history,
+    config,
+    // Built only when a rule that reads it runs.
+    get model() {
+      return (model ??= buildModel(history));
+    },
+  });
+  const byRule = new Map<string, Finding[]>();
+  for (const rule of SQL_RULES) {
+    let out = carried(rule.id, rule.reads);
+    if (!out) {
+      const targets = rule.wholeHistory ? [history.find((a) => a.file === file) ?? history[0]] : history;
+      out = targets.flatMap((a) => runRule(rule, ctxOf(a)));
+    }
+    byRule.set(rule.id, out);
+  }
+  byRule.set(ALTER_SYSTEM.id, carried(ALTER_SYSTEM.id, ALTER_SYSTEM.reads) ?? history.flatMap((a) => alterSystemFindings(a, opts)));
+  const findings = [...byRule.values()].flat();
+  if (opts.editing && !findings.some((f) => f.rule === INTERNAL_ERROR_RULE))
+    rememberCheck(file, { text, analysis, history, pgVersion: opts.pgVersion, config: opts.config, byRule });
+  return { findings, history };
+}
+
+/**
+ * The migration history the file belongs to, each file parsed (the checked one from its text). The
+ * other files' analyses from the previous check serve again while their texts are the same.
+ */
+function historyOf(analysis: SqlAnalysis, opts: CheckOptions, previous: SqlAnalysis[] = []): SqlAnalysis[] {
+  const known = new Map(previous.map((a) => [a.file, a]));
   return historyFiles(analysis.file, opts.fs, opts.config).flatMap((f) => {
     if (f === analysis.file) return [analysis];
     const text = opts.fs.readFile(f);
-    return typeof text === 'string' ? [analyzeSql(f, text)] : [];
+    if (typeof text !== 'string') return [];
+    const old = known.get(f);
+    return [old && old.text === text ? old : analyzeSql(f, text)];
   });
 }
 

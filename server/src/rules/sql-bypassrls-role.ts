@@ -1,10 +1,11 @@
 import type { SqlRule } from './rule';
-import { RLS_DOCS } from './sql-helpers';
+import { RLS_DOCS, ROLE_STATEMENTS } from './sql-helpers';
 import { CREATE_ROLE_DOCS, ROLE_ATTRIBUTES_DOCS, checkRoleAttribute } from './sql-superuser-role';
 
 export const sqlBypassrlsRole: SqlRule = {
   id: 'sql-bypassrls-role',
   kind: 'sql',
+  reads: ROLE_STATEMENTS,
   severity: 'warning',
   fix: 'manual',
   docs: {

@@ -5,6 +5,7 @@ import { CIS_POSTGRES } from './hba-helpers';
 export const sqlCopyProgram: SqlRule = {
   id: 'sql-copy-program',
   kind: 'sql',
+  reads: ['CopyStmt'],
   severity: 'warning',
   fix: 'none',
   docs: {

@@ -1,6 +1,6 @@
 import type { ScanToken } from 'libpg-query';
 import type { SqlRule } from './rule';
-import { byteRange, codeTokens, deleteStatement, historyNodesOfType, nodesOf, removeListItem, roleName, tokenRange, type HistoryNode, type Node } from './sql-helpers';
+import { byteRange, codeTokens, deleteStatement, historyNodesOfType, nodesOf, removeListItem, roleName, tokenRange, type HistoryNode, type Node, ROLE_STATEMENTS } from './sql-helpers';
 import type { Fix, Range } from '../engine/types';
 import { GRANT_DOCS } from './sql-grant-public';
 import { CIS_POSTGRES } from './hba-helpers';
@@ -39,6 +39,7 @@ const tokenNamed = (code: ScanToken[], name: string, from = 0) =>
 export const sqlDangerousRoleGrant: SqlRule = {
   id: 'sql-dangerous-role-grant',
   kind: 'sql',
+  reads: ['GrantRoleStmt', ...ROLE_STATEMENTS],
   severity: 'warning',
   fix: 'manual',
   docs: {

@@ -5,6 +5,7 @@ import { GRANT_DOCS, PRIVILEGES_DOCS, grantObjects } from './sql-grant-public';
 export const sqlGrantAll: SqlRule = {
   id: 'sql-grant-all',
   kind: 'sql',
+  reads: ['GrantStmt', 'AlterDefaultPrivilegesStmt'],
   severity: 'information',
   fix: 'manual',
   docs: {

@@ -82,6 +82,7 @@ function revokedLater(nodes: HistoryNode[], grant: HistoryNode, g: Node): boolea
 export const sqlGrantPublic: SqlRule = {
   id: 'sql-grant-public',
   kind: 'sql',
+  reads: ['GrantStmt', 'AlterDefaultPrivilegesStmt', 'GrantRoleStmt'],
   severity: 'warning',
   fix: 'manual',
   docs: {

@@ -114,6 +114,9 @@ export function relatedAt(o: Origin, message: string): RelatedLocation {
   return { file: o.analysis.file, range: statementRange(o.analysis, o.stmt), message };
 }
 
+/** What the rules about role attributes read (SqlRule.reads): the role statements and their undoing. */
+export const ROLE_STATEMENTS: readonly string[] = ['CreateRoleStmt', 'AlterRoleStmt', 'DropRoleStmt'];
+
 export const RLS_DOCS = 'https://www.postgresql.org/docs/current/ddl-rowsecurity.html';
 export const POLICY_DOCS = 'https://www.postgresql.org/docs/current/sql-createpolicy.html';
 

@@ -1,5 +1,5 @@
 import type { SqlRule } from './rule';
-import { byteRange } from './sql-helpers';
+import { byteRange, ROLE_STATEMENTS } from './sql-helpers';
 import { isMd5Hash } from '../engine/scram';
 import { AUTH_PASSWORD_DOCS, passwordLiterals } from './sql-plaintext-password';
 import { CREATE_ROLE_DOCS, undoneLater } from './sql-superuser-role';
@@ -7,6 +7,7 @@ import { CREATE_ROLE_DOCS, undoneLater } from './sql-superuser-role';
 export const sqlMd5Password: SqlRule = {
   id: 'sql-md5-password',
   kind: 'sql',
+  reads: ROLE_STATEMENTS,
   severity: 'warning',
   fix: 'manual',
   docs: {

@@ -2,6 +2,7 @@ import type { SqlRule } from './rule';
 import { POLICY_DOCS, RLS_DOCS, tenantCondition, byteRange, codeTokens, parenClause, replaceBytes, replayPolicies, roleName, type HistoryNode, type Node } from './sql-helpers';
 import { parseBool } from '../engine/conf/values';
 import type { Fix } from '../engine/types';
+import { MODEL_READS } from '../engine/sql/model';
 
 type Value = boolean | number | string | null;
 
@@ -139,6 +140,7 @@ export function policyRoles(n: HistoryNode): string {
 export const sqlPermissivePolicy: SqlRule = {
   id: 'sql-permissive-policy',
   kind: 'sql',
+  reads: [...MODEL_READS, 'AlterPolicyStmt'],
   severity: 'warning',
   fix: 'manual',
   docs: {

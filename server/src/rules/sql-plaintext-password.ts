@@ -48,6 +48,7 @@ function verifierFor(password: string): string {
 export const sqlPlaintextPassword: SqlRule = {
   id: 'sql-plaintext-password',
   kind: 'sql',
+  reads: ['CreateRoleStmt', 'AlterRoleStmt'],
   severity: 'error',
   fix: 'manual',
   docs: {

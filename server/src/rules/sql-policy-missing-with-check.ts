@@ -1,10 +1,12 @@
 import type { SqlRule } from './rule';
 import { POLICY_DOCS, RLS_DOCS, byteRange, codeTokens, parenClause, replaceBytes, replayPolicies, sourceText, wordRange } from './sql-helpers';
 import { tenantCondition } from './sql-helpers';
+import { MODEL_READS } from '../engine/sql/model';
 
 export const sqlPolicyMissingWithCheck: SqlRule = {
   id: 'sql-policy-missing-with-check',
   kind: 'sql',
+  reads: [...MODEL_READS, 'AlterPolicyStmt'],
   severity: 'warning',
   fix: 'safe',
   docs: {

@@ -1,9 +1,11 @@
 import type { SqlRule } from './rule';
 import { RLS_DOCS, insertAfter, quoteIdent, relatedAt, wordRange } from './sql-helpers';
+import { MODEL_READS } from '../engine/sql/model';
 
 export const sqlPolicyWithoutRls: SqlRule = {
   id: 'sql-policy-without-rls',
   kind: 'sql',
+  reads: MODEL_READS,
   wholeHistory: true,
   severity: 'error',
   fix: 'manual',

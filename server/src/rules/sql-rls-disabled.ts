@@ -19,6 +19,7 @@ function undoneLater(nodes: HistoryNode[], after: HistoryNode, table: string, su
 export const sqlRlsDisabled: SqlRule = {
   id: 'sql-rls-disabled',
   kind: 'sql',
+  reads: ['AlterTableStmt', 'DropStmt'],
   severity: 'warning',
   fix: 'manual',
   docs: {

@@ -1,9 +1,11 @@
 import type { SqlRule } from './rule';
 import { RLS_DOCS, wordRange } from './sql-helpers';
+import { MODEL_READS } from '../engine/sql/model';
 
 export const sqlRlsNoPolicy: SqlRule = {
   id: 'sql-rls-no-policy',
   kind: 'sql',
+  reads: MODEL_READS,
   wholeHistory: true,
   severity: 'information',
   fix: 'none',

@@ -1,9 +1,11 @@
 import type { SqlRule } from './rule';
 import { RLS_DOCS, insertAfter, quoteIdent, wordRange } from './sql-helpers';
+import { MODEL_READS } from '../engine/sql/model';
 
 export const sqlRlsNotForced: SqlRule = {
   id: 'sql-rls-not-forced',
   kind: 'sql',
+  reads: MODEL_READS,
   wholeHistory: true,
   severity: 'warning',
   fix: 'manual',

@@ -3,6 +3,7 @@ import { byteRange, codeTokens, historyNodes, historyNodesOfType, quoteIdent, re
 import type { Fix, TextEdit } from '../engine/types';
 import { parseSql } from '../engine/sql/parser';
 import { rangeVarOf } from '../engine/sql/model';
+import { MODEL_READS } from '../engine/sql/model';
 
 const SECURITY_DOCS = 'https://www.postgresql.org/docs/current/sql-createfunction.html#SQL-CREATEFUNCTION-SECURITY';
 const SAFE_PATH = 'pg_catalog, pg_temp';
@@ -164,6 +165,7 @@ function judgePath(set: Node): { problem: string; replacement: string[] } | unde
 export const sqlSecurityDefinerSearchPath: SqlRule = {
   id: 'sql-security-definer-search-path',
   kind: 'sql',
+  reads: [...MODEL_READS, 'AlterFunctionStmt'],
   severity: 'error',
   fix: 'manual',
   docs: {

@@ -4,6 +4,7 @@ import { byteRange, callArguments, codeTokens, nodesOf, isStringToken, replaceBy
 import { scanSql } from '../engine/sql/parser';
 import { parseBool } from '../engine/conf/values';
 import type { Fix, Range } from '../engine/types';
+import { SET_CONFIG_TYPE } from '../engine/sql/carry-over';
 
 const SET_DOCS = 'https://www.postgresql.org/docs/current/sql-set.html';
 const SET_CONFIG_DOCS = 'https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-ADMIN-SET';
@@ -85,6 +86,7 @@ function bodyCalls(n: HistoryNode): { start: number; end: number }[] {
 export const sqlSessionSet: SqlRule = {
   id: 'sql-session-set',
   kind: 'sql',
+  reads: ['VariableSetStmt', SET_CONFIG_TYPE],
   severity: 'warning',
   fix: 'manual',
   docs: {

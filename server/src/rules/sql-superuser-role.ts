@@ -1,5 +1,5 @@
 import type { Report, SqlContext, SqlRule } from './rule';
-import { codeTokens, historyNodesOfType, nodesOf, replaceBytes, roleName, type HistoryNode } from './sql-helpers';
+import { codeTokens, historyNodesOfType, nodesOf, replaceBytes, roleName, type HistoryNode, ROLE_STATEMENTS } from './sql-helpers';
 import { CIS_POSTGRES } from './hba-helpers';
 
 export const ROLE_ATTRIBUTES_DOCS = 'https://www.postgresql.org/docs/current/role-attributes.html';
@@ -50,6 +50,7 @@ export function checkRoleAttribute(
 export const sqlSuperuserRole: SqlRule = {
   id: 'sql-superuser-role',
   kind: 'sql',
+  reads: ROLE_STATEMENTS,
   severity: 'error',
   fix: 'manual',
   docs: {

@@ -1,4 +1,5 @@
 import type { SqlRule } from './rule';
+import { ERROR_TYPE } from '../engine/sql/carry-over';
 
 /**
  * PostgreSQL quotes the token it stopped at. An unterminated literal or quoted name runs to the end
@@ -16,6 +17,7 @@ export const hideUnterminated = (message: string) => {
 export const sqlSyntax: SqlRule = {
   id: 'sql-syntax',
   kind: 'sql',
+  reads: [ERROR_TYPE],
   severity: 'error',
   fix: 'none',
   docs: {

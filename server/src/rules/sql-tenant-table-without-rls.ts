@@ -1,9 +1,11 @@
 import type { SqlRule } from './rule';
 import { RLS_DOCS, insertAfter, quoteIdent, relatedAt, tenantCondition, tokenRange } from './sql-helpers';
+import { MODEL_READS } from '../engine/sql/model';
 
 export const sqlTenantTableWithoutRls: SqlRule = {
   id: 'sql-tenant-table-without-rls',
   kind: 'sql',
+  reads: MODEL_READS,
   wholeHistory: true,
   severity: 'warning',
   fix: 'manual',

@@ -1,9 +1,11 @@
 import type { SqlRule } from './rule';
 import { RLS_DOCS, tokenRange } from './sql-helpers';
+import { MODEL_READS } from '../engine/sql/model';
 
 export const sqlViewBypassesRls: SqlRule = {
   id: 'sql-view-bypasses-rls',
   kind: 'sql',
+  reads: MODEL_READS,
   wholeHistory: true,
   severity: 'warning',
   fix: 'manual',

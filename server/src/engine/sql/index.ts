@@ -1,8 +1,9 @@
 import type { ParseResult } from 'libpg-query';
 import type { Position } from '../types';
 import { parseSql, scanSql, type ParseOutcome } from './parser';
-import { splitChanged, splitStatements, type SqlStatement } from './split';
+import { splitEdited, splitStatements, type SplitEdit, type SqlStatement } from './split';
 import { lineStarts, positionIn } from '../lines';
+import { forgetCheck } from './carry-over';
 
 export interface ParsedStatement extends SqlStatement {
   /** The node type of each statement PostgreSQL read here (CreateStmt, GrantStmt…); empty on an error. */
@@ -23,7 +24,8 @@ class Statement implements ParsedStatement {
   constructor(
     s: SqlStatement,
     private parsed?: { json: string; types: string[]; tree?: ParseResult },
-    error?: ParsedStatement['error'],
+    error?: { message: string; offset: number },
+    positionAt?: (offset: number) => Position,
     /** Keep the decoded tree with the cached parse, for the next check of this text (the file being edited). */
     private share = false,
   ) {
@@ -31,8 +33,22 @@ class Statement implements ParsedStatement {
     this.end = s.end;
     this.text = s.text;
     this.types = parsed?.types ?? [];
-    if (error) this.error = error;
+    if (error) {
+      this.error = { message: error.message, position: positionAt!(s.start + error.offset) };
+      this.errorOffset = error.offset;
+    }
   }
+  /** Where the error is, from the statement's start: a moved statement works its position out again. */
+  private errorOffset = 0;
+
+  /** The same statement at another place in the file (an edit before it changed the text's length or lines). */
+  movedTo(s: SqlStatement, positionAt: (offset: number) => Position): Statement {
+    const error = this.error && { message: this.error.message, offset: this.errorOffset };
+    const moved = new Statement(s, this.parsed, error, positionAt, this.share);
+    moved.tree = this.tree;
+    return moved;
+  }
+
   get ast(): ParseResult | undefined {
     if (this.tree === undefined && this.parsed) {
       this.tree = this.parsed.tree ?? (JSON.parse(this.parsed.json) as ParseResult);
@@ -48,48 +64,68 @@ export interface SqlAnalysis {
   statements: ParsedStatement[];
   /** Zero-based line/character of a UTF-16 offset in the file. */
   positionAt(offset: number): Position;
+  /** The UTF-16 offset of a line/character in the file (the inverse of positionAt). */
+  offsetAt(position: Position): number;
+  /** For a file being edited: what changed since the previous analysis of it. */
+  edit?: SqlEdit;
+}
+
+export interface SqlEdit extends SplitEdit {
+  /** The previous analysis's statements [from, oldTo): the ones the edit replaced. */
+  replaced: ParsedStatement[];
 }
 
 /**
  * `shareTrees`: the file is being edited and will be checked again soon, so its decoded trees are
- * kept with the cached parses (a keystroke then decodes only the statement it changed).
+ * kept with the cached parses (a keystroke then decodes only the statement it changed), and the
+ * statements the edit did not touch are carried over from the previous analysis.
  */
 export function analyzeSql(file: string, text: string, shareTrees = false): SqlAnalysis {
   const starts = lineStarts(text);
   // PostgreSQL puts "at end of input" one past the last character.
   const positionAt = (offset: number): Position => positionIn(starts, Math.max(0, Math.min(offset, text.length)));
-  const statements = split(file, text, shareTrees).map((s): ParsedStatement => {
-    const r = cachedParse(s.text);
-    const junk = r.ok ? trailingJunkAfterParameter(s.text) : undefined;
-    if (junk) return new Statement(s, undefined, { message: junk.message, position: positionAt(s.start + junk.offset) });
-    const nul = s.text.indexOf('\0');
-    // PostgreSQL's wording for a NUL in text; the rest of the statement is still checked.
-    if (r.ok && nul >= 0) return new Statement(s, r, { message: 'invalid byte sequence for encoding "UTF8": 0x00', position: positionAt(s.start + nul) }, shareTrees);
-    if (r.ok) return new Statement(s, r, undefined, shareTrees);
-    // Errors PostgreSQL gives no position (invalid bytes from an E'' escape) point at the statement itself.
-    const offset = r.cursor > 0 ? utf16Offset(s.text, r.cursor) : leadingTrivia(s.text);
-    return new Statement(s, undefined, { message: r.message, position: positionAt(s.start + offset) });
+  const offsetAt = (p: Position): number => Math.min(text.length, (starts[p.line] ?? text.length) + p.character);
+  const before = shareTrees ? lastSplits.get(file) : undefined;
+  const { statements: split, edit } = before ? splitEdited(before, text) : { statements: splitStatements(text).statements, edit: undefined };
+  // A same-length edit can still add or remove line breaks, which moves the errors after it.
+  const linesMoved = edit !== undefined && (edit.delta !== 0 || starts.length !== before!.lines);
+  const statements = split.map((s, i): ParsedStatement => {
+    if (s instanceof Statement) return linesMoved && i >= edit!.newTo && s.error ? s.movedTo(s, positionAt) : s;
+    const old = edit && i >= edit.newTo ? before!.statements[i - edit.newTo + edit.oldTo] : undefined;
+    return old instanceof Statement ? old.movedTo(s, positionAt) : parsedStatement(s, positionAt, shareTrees);
   });
-  return { file, text, statements, positionAt };
+  if (shareTrees) remember(file, { text, statements, lines: starts.length });
+  const replaced = edit ? before!.statements.slice(edit.from, edit.oldTo) : [];
+  return { file, text, statements, positionAt, offsetAt, ...(edit && { edit: { ...edit, replaced } }) };
 }
 
-/** The last split of each file being edited: a keystroke splits again only around the change. */
-const lastSplits = new Map<string, { text: string; statements: SqlStatement[] }>();
+function parsedStatement(s: SqlStatement, positionAt: (offset: number) => Position, shareTrees: boolean): Statement {
+  const r = cachedParse(s.text);
+  const junk = r.ok ? trailingJunkAfterParameter(s.text) : undefined;
+  if (junk) return new Statement(s, undefined, junk, positionAt);
+  const nul = s.text.indexOf('\0');
+  // PostgreSQL's wording for a NUL in text; the rest of the statement is still checked.
+  if (r.ok && nul >= 0) return new Statement(s, r, { message: 'invalid byte sequence for encoding "UTF8": 0x00', offset: nul }, positionAt, shareTrees);
+  if (r.ok) return new Statement(s, r, undefined, undefined, shareTrees);
+  // Errors PostgreSQL gives no position (invalid bytes from an E'' escape) point at the statement itself.
+  const offset = r.cursor > 0 ? utf16Offset(s.text, r.cursor) : leadingTrivia(s.text);
+  return new Statement(s, undefined, { message: r.message, offset }, positionAt);
+}
+
+/** The last analysis of each file being edited: a keystroke splits again only around the change. */
+const lastSplits = new Map<string, { text: string; statements: ParsedStatement[]; lines: number }>();
 const EDITED_FILES = 16;
 
 /** A file no longer edited (closed) keeps nothing here. */
 export function forgetEdited(file: string): void {
   lastSplits.delete(file);
+  forgetCheck(file);
 }
 
-function split(file: string, text: string, editing: boolean): SqlStatement[] {
-  if (!editing) return splitStatements(text).statements;
-  const before = lastSplits.get(file);
-  const statements = before ? splitChanged(before, text) : splitStatements(text).statements;
+function remember(file: string, last: { text: string; statements: ParsedStatement[]; lines: number }) {
   lastSplits.delete(file);
-  lastSplits.set(file, { text, statements });
+  lastSplits.set(file, last);
   for (const f of lastSplits.keys()) if (lastSplits.size > EDITED_FILES) lastSplits.delete(f);
-  return statements;
 }
 
 /**

@@ -3,6 +3,7 @@
 // that established it, so rules can point there.
 import type { ParsedStatement, SqlAnalysis } from './index';
 import { splitIdentifierString } from '../conf/values';
+import { SET_CONFIG_TYPE } from './carry-over';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Node = any;
@@ -66,7 +67,7 @@ const listName = (items: Node[], searchPath: string) => {
   return parts.length > 1 ? parts.join('.') : `${searchPath}.${parts[0]}`;
 };
 
-const MODEL_TYPES = new Set([
+export const MODEL_TYPES: ReadonlySet<string> = new Set([
   'VariableSetStmt',
   'SelectStmt',
   'CreateStmt',
@@ -79,6 +80,12 @@ const MODEL_TYPES = new Set([
   'AlterDefaultPrivilegesStmt',
   'ViewStmt',
 ]);
+
+/**
+ * What the model reads, as rules declare it (SqlRule.reads): a SELECT counts only when it calls
+ * set_config (pg_dump's search_path), and any statement that does counts.
+ */
+export const MODEL_READS: readonly string[] = [...MODEL_TYPES].filter((t) => t !== 'SelectStmt').concat(SET_CONFIG_TYPE);
 
 export function buildModel(history: SqlAnalysis[]): SchemaModel {
   const model: SchemaModel = { tables: new Map(), functions: new Map(), functionNames: new Set(), views: new Map() };

@@ -187,13 +187,35 @@ function endingAt(statements: SqlStatement[], end: number, from: number): number
   return -1;
 }
 
+/** What one edit did to a split: where the text changed, and which statements were split anew. */
+export interface SplitEdit {
+  /** The text before the edit. */
+  before: string;
+  /** The text changed in [changeStart, oldChangeEnd) of the old text, now [changeStart, oldChangeEnd + delta). */
+  changeStart: number;
+  oldChangeEnd: number;
+  delta: number;
+  /** Old statements [from, oldTo) were replaced by new statements [from, newTo); the rest are the same, moved by delta after. */
+  from: number;
+  oldTo: number;
+  newTo: number;
+}
+
 /**
  * The statements of `text`, given those of an earlier version of it: statements that end before the
  * first changed character are kept, the text is split again from there until a statement ends where
  * one ended before, in the unchanged tail, and the statements after it are kept, moved by the change
  * in length. Every boundary resets the splitter's state, so this equals splitting the whole text.
  */
-export function splitChanged(before: { text: string; statements: SqlStatement[] }, text: string): SqlStatement[] {
+export function splitChanged<S extends SqlStatement>(before: { text: string; statements: S[] }, text: string): SqlStatement[] {
+  return splitEdited(before, text).statements;
+}
+
+/** splitChanged, with what changed: kept statements are the same objects, moved ones are copies. */
+export function splitEdited<S extends SqlStatement>(
+  before: { text: string; statements: S[] },
+  text: string,
+): { statements: (S | SqlStatement)[]; edit: SplitEdit } {
   const old = before.text;
   const limit = Math.min(old.length, text.length);
   // Compared a block at a time first (a native comparison), then a character at a time.
@@ -218,12 +240,15 @@ export function splitChanged(before: { text: string; statements: SqlStatement[] 
     return rejoined >= 0;
   };
   const { statements, stoppedAt } = scan(text, from, rejoins);
-  const out = prev.slice(0, kept).concat(statements);
+  const out: (S | SqlStatement)[] = prev.slice(0, kept);
+  for (const s of statements) out.push(s);
+  const newTo = out.length;
   if (stoppedAt !== undefined) {
     for (let k = rejoined + 1; k < prev.length; k++) {
       const s = prev[k];
       out.push(delta === 0 ? s : { start: s.start + delta, end: s.end + delta, text: s.text });
     }
   }
-  return out;
+  const oldTo = stoppedAt !== undefined ? rejoined + 1 : prev.length;
+  return { statements: out, edit: { before: old, changeStart: prefix, oldChangeEnd: old.length - suffix, delta, from: kept, oldTo, newTo } };
 }

@@ -1,0 +1,91 @@
+// While a migration is edited, a keystroke changes one statement of thousands. A rule whose
+// findings depend only on statements of some types (its `reads`) cannot change its findings unless
+// the edit touched a statement of one of those types: its findings from the previous check are
+// carried over, moved with the text, and only the other rules run again.
+import type { Finding, Position, Range } from '../types';
+import type { ParsedStatement, SqlAnalysis, SqlEdit } from './index';
+
+/** The pseudo-type of a statement with an error, which sql-syntax reads. */
+export const ERROR_TYPE = 'ERROR';
+/** The pseudo-type of a statement that mentions set_config, of any type (the model and sql-session-set read them). */
+export const SET_CONFIG_TYPE = 'set_config';
+
+/** What a rule may read of a statement: its node types, and the pseudo-types above. */
+export function footprint(s: ParsedStatement): string[] {
+  const out = [...s.types];
+  if (s.error) out.push(ERROR_TYPE);
+  if (/set_config/i.test(s.text)) out.push(SET_CONFIG_TYPE);
+  return out;
+}
+
+/** The footprints of the statements an edit replaced and of those that replaced them. */
+export function editFootprint(edit: SqlEdit, after: SqlAnalysis): Set<string> {
+  const types = new Set<string>();
+  const add = (s: ParsedStatement) => footprint(s).forEach((t) => types.add(t));
+  edit.replaced.forEach(add);
+  for (let i = edit.from; i < edit.newTo; i++) add(after.statements[i]);
+  return types;
+}
+
+/**
+ * The findings of the previous check, moved to where their text is now; undefined when one of them
+ * touches the changed text or its edges (a range that ends where the change starts may be one the
+ * change extends: an error's range reaches into the next word).
+ */
+export function carryOver(findings: readonly Finding[], before: SqlAnalysis, after: SqlAnalysis, edit: SqlEdit): Finding[] | undefined {
+  const file = after.file;
+  let lost = false;
+  const move = (r: Range): Range => {
+    const start = before.offsetAt(r.start);
+    const end = before.offsetAt(r.end);
+    if (end < edit.changeStart) return r;
+    if (start > edit.oldChangeEnd)
+      return { start: after.positionAt(start + edit.delta), end: after.positionAt(end + edit.delta) };
+    lost = true;
+    return r;
+  };
+  const moveIn = <T extends { file: string; range: Range }>(x: T): T => {
+    if (x.file !== file) return x;
+    const range = move(x.range);
+    return range === x.range ? x : { ...x, range };
+  };
+  const out = findings.map((f): Finding => {
+    const moved = moveIn(f);
+    const related = f.related?.map(moveIn);
+    const fixes = f.fixes.map((fix) => ({ ...fix, edits: fix.edits.map(moveIn) }));
+    const g: Finding = { ...moved, fixes };
+    if (related) g.related = related;
+    if (f.pgLine !== undefined && moved !== f) g.pgLine = f.pgLine + lineShift(f.range.start, moved.range.start);
+    return g;
+  });
+  return lost ? undefined : out;
+}
+
+const lineShift = (from: Position, to: Position) => to.line - from.line;
+
+/** What a check of a file being edited leaves for the next keystroke's check. */
+export interface LastCheck {
+  text: string;
+  analysis: SqlAnalysis;
+  history: SqlAnalysis[];
+  /** The settings it ran with; other settings mean a full check. */
+  pgVersion: number;
+  config: unknown;
+  /** Each rule's findings (and the ALTER SYSTEM checks'), before suppressions. */
+  byRule: Map<string, Finding[]>;
+}
+
+const lastChecks = new Map<string, LastCheck>();
+const EDITED_FILES = 16;
+
+export const lastCheckOf = (file: string) => lastChecks.get(file);
+
+export function rememberCheck(file: string, check: LastCheck): void {
+  lastChecks.delete(file);
+  lastChecks.set(file, check);
+  for (const f of lastChecks.keys()) if (lastChecks.size > EDITED_FILES) lastChecks.delete(f);
+}
+
+export function forgetCheck(file: string): void {
+  lastChecks.delete(file);
+}

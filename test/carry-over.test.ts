@@ -1,0 +1,147 @@
+// While a migration is edited, rules the edit cannot affect keep their previous findings, moved with
+// the text (server/src/engine/sql/carry-over.ts). That must never show: after every edit of a
+// series, the check of the edited file equals a fresh check of the same text. Also checked: each
+// rule's `reads` holds, i.e. statements of other types can be blanked out without changing its
+// findings; and the carrying over does happen (a literal edited in an INSERT runs no model rule).
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { checkFile } from '../server/src/engine/check';
+import { initEngine } from '../server/src/engine/init';
+import { nodeFileSystem } from '../server/src/engine/node-fs';
+import { analyzeSql, forgetEdited } from '../server/src/engine/sql';
+import { footprint } from '../server/src/engine/sql/carry-over';
+import { RULES } from '../server/src/rules';
+import type { Report, SqlRule } from '../server/src/rules/rule';
+import { buildModel } from '../server/src/engine/sql/model';
+import { DEFAULT_CONFIG } from '../server/src/engine/config';
+import type { CheckOptions } from '../server/src/engine/types';
+import { listFiles } from './support/expectations';
+
+const LONG = process.env.PG_HARDEN_FUZZ === 'long';
+const ROOT = path.join(__dirname, '..');
+const OPTS: CheckOptions = { pgVersion: 17, fs: nodeFileSystem };
+const SQL_RULES = RULES.filter((r): r is SqlRule => r.kind === 'sql');
+
+before(() => initEngine());
+
+/** Every SQL file of the fixtures and examples, and every rule's bad and good example. */
+function inputs(): { file: string; text: string }[] {
+  const files = listFiles(path.join(ROOT, 'test', 'fixtures', 'sql'))
+    .concat(listFiles(path.join(ROOT, 'examples')))
+    .filter((f) => f.endsWith('.sql'))
+    .map((file) => ({ file, text: fs.readFileSync(file, 'utf8') }));
+  const docs = SQL_RULES.flatMap((r) => [r.docs.bad, r.docs.good].map((text, i) => ({ file: path.join('/nonexistent', `${r.id}-${i ? 'good' : 'bad'}.sql`), text })));
+  return files.concat(docs);
+}
+
+// Pieces that change statements' types, make and mend syntax errors, and move lines and offsets.
+const PIECES = ['1', 'x', ' ', '\n', ';', "'", '(', ')', '$$', '--', 'é', 'GRANT ALL ON t TO PUBLIC;', 'CREATE TABLE t (a int);', 'ALTER TABLE t ENABLE ROW LEVEL SECURITY;', 'SET ROLE admin;', 'FORCE'];
+const editOf = (length: number) =>
+  fc.record({ at: fc.nat({ max: length }), remove: fc.nat({ max: 8 }), insert: fc.constantFrom(...PIECES) });
+
+const edited = (text: string, e: { at: number; remove: number; insert: string }) =>
+  text.slice(0, Math.min(e.at, text.length)) + e.insert + text.slice(Math.min(text.length, e.at + e.remove));
+
+function sameAsFresh(file: string, text: string, edits: { at: number; remove: number; insert: string }[]) {
+  forgetEdited(file);
+  try {
+    checkFile(file, text, 'sql', { ...OPTS, editing: true });
+    let now = text;
+    for (const e of edits) {
+      now = edited(now, e);
+      const kept = checkFile(file, now, 'sql', { ...OPTS, editing: true });
+      const fresh = checkFile(file, now, 'sql', OPTS);
+      assert.deepEqual(kept, fresh, `${path.basename(file)} after ${JSON.stringify(e)}:\n${now}`);
+    }
+  } finally {
+    forgetEdited(file);
+  }
+}
+
+test('a series of edits anywhere in every fixture and example: each check equals a fresh one', () => {
+  const all = inputs();
+  assert.ok(all.length > 40, `${all.length} inputs`);
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...all).chain((input) => fc.tuple(fc.constant(input), fc.array(editOf(input.text.length), { minLength: 1, maxLength: 6 }))),
+      ([input, edits]) => sameAsFresh(input.file, input.text, edits),
+    ),
+    { numRuns: LONG ? 5_000 : 300, seed: LONG ? Date.now() : 11 },
+  );
+});
+
+test('one-character edits at every 53rd offset of every fixture and example: each check equals a fresh one', () => {
+  let edits = 0;
+  for (const { file, text } of inputs()) {
+    const series = [];
+    for (let at = 0; at < text.length; at += 53) series.push({ at, remove: 0, insert: 'x' }, { at, remove: 1, insert: '' });
+    sameAsFresh(file, text, series);
+    edits += series.length;
+  }
+  assert.ok(edits > 500, `${edits} edits`);
+});
+
+/** What the rule reports on the file alone, before suppressions (a blanked statement may hold one). */
+function reports(rule: SqlRule, file: string, text: string): Report[] {
+  const analysis = analyzeSql(file, text);
+  const out: Report[] = [];
+  rule.check({ analysis, pgVersion: 17, history: [analysis], model: buildModel([analysis]), config: DEFAULT_CONFIG }, (r) => out.push(r));
+  return out;
+}
+
+/** Blanks a statement in place: same length and line breaks, so every other offset holds. */
+const blank = (text: string, start: number, end: number) =>
+  text.slice(0, start) + text.slice(start, end + 1).replace(/[^\n]/g, ' ') + text.slice(end + 1);
+
+test("each rule's reads: blanking the statements of every other type leaves its findings as they were", () => {
+  let compared = 0;
+  for (const { file, text } of inputs()) {
+    const statements = analyzeSql(file, text).statements;
+    
+    for (const rule of SQL_RULES) {
+      if (!rule.reads) continue;
+      const others = statements.filter((s) => !footprint(s).some((t) => rule.reads!.includes(t)));
+      if (!others.length) continue;
+      let stripped = text;
+      for (const s of others) stripped = blank(stripped, s.start, Math.min(s.end, text.length - 1));
+      assert.deepEqual(reports(rule, file, stripped), reports(rule, file, text), `${rule.id} on ${path.basename(file)}`);
+      compared++;
+    }
+  }
+  assert.ok(compared > 100, `${compared} comparisons`);
+});
+
+test('an edited literal in an INSERT of a large migration runs none of the rules that read the model', () => {
+  const file = path.join('/nonexistent', 'large.sql');
+  const table = (n: number) =>
+    `CREATE TABLE app.t${n} (id bigint, tenant_id bigint);\nALTER TABLE app.t${n} ENABLE ROW LEVEL SECURITY;\n` +
+    `CREATE POLICY p${n} ON app.t${n} USING (tenant_id = 1);\nINSERT INTO app.t${n} VALUES (1, 'seed-1000');\n`;
+  let text = Array.from({ length: 200 }, (_, n) => table(n)).join('');
+  const modelRules = SQL_RULES.filter((r) => r.reads?.includes('CreateStmt'));
+  assert.ok(modelRules.length >= 5, `${modelRules.length} rules read the model`);
+  const calls = new Map<string, number>();
+  const originals = modelRules.map((r) => r.check);
+  modelRules.forEach((r, i) => (r.check = (ctx, report) => (calls.set(r.id, (calls.get(r.id) ?? 0) + 1), originals[i](ctx, report))));
+  forgetEdited(file);
+  try {
+    checkFile(file, text, 'sql', { ...OPTS, editing: true });
+    const after = (f: () => void) => {
+      calls.clear();
+      f();
+      return [...calls.values()].reduce((a, b) => a + b, 0);
+    };
+    const at = text.indexOf('seed-1000', text.length / 2) + 5;
+    text = text.slice(0, at) + '7' + text.slice(at + 1);
+    assert.equal(after(() => checkFile(file, text, 'sql', { ...OPTS, editing: true })), 0, 'model rules ran for a literal edit');
+    const grant = text.indexOf('ENABLE', text.length / 2);
+    text = text.slice(0, grant) + 'DISABLE' + text.slice(grant + 'ENABLE'.length);
+    assert.equal(after(() => checkFile(file, text, 'sql', { ...OPTS, editing: true })), modelRules.length, 'every model rule runs when RLS is turned off');
+    assert.deepEqual(checkFile(file, text, 'sql', { ...OPTS, editing: true }), checkFile(file, text, 'sql', OPTS));
+  } finally {
+    modelRules.forEach((r, i) => (r.check = originals[i]));
+    forgetEdited(file);
+  }
+});
