@@ -21,12 +21,22 @@ export interface Suppression {
 
 const DIRECTIVE = /pg-harden-disable-(next-line|file)\b([^\n]*)/;
 
+const MARK = 'pg-harden-disable-';
+
 export function parseSuppressions(text: string, kind: FileKind): Suppression[] {
   const out: Suppression[] = [];
-  const lines = text.split('\n');
-  for (let line = 0; line < lines.length; line++) {
-    const s = lines[line];
-    if (!s.includes('pg-harden-disable-')) continue;
+  // Only lines that mention a directive are read: most files have none, and a keystroke in a 1 MB
+  // migration should not split it into lines.
+  let line = 0;
+  let counted = 0;
+  for (let hit = text.indexOf(MARK); hit >= 0; ) {
+    const lineStart = text.lastIndexOf('\n', hit) + 1;
+    for (let nl = text.indexOf('\n', counted); nl >= 0 && nl < lineStart; nl = text.indexOf('\n', nl + 1)) line++;
+    const newline = text.indexOf('\n', hit);
+    const lineEnd = newline < 0 ? text.length : newline;
+    counted = lineStart;
+    hit = newline < 0 ? -1 : text.indexOf(MARK, newline);
+    const s = text.slice(lineStart, lineEnd);
     const at = commentStart(s, kind);
     if (at < 0) continue;
     const m = DIRECTIVE.exec(s.slice(at));
@@ -38,7 +48,7 @@ export function parseSuppressions(text: string, kind: FileKind): Suppression[] {
     const end = s.replace(/\r$/, '').length;
     const before = s.slice(0, at).trimEnd().length;
     // A whole line goes with its line end; the last line, which has none, is emptied.
-    const last = line === lines.length - 1;
+    const last = newline < 0;
     const removal: Range =
       before === 0
         ? { start: { line, character: 0 }, end: last ? { line, character: s.length } : { line: line + 1, character: 0 } }
