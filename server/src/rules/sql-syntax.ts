@@ -33,7 +33,10 @@ export const sqlSyntax: SqlRule = {
     for (const s of analysis.statements) {
       if (!s.error) continue;
       const { position } = s.error;
-      const line = analysis.text.split('\n')[position.line] ?? '';
+      // The error's line, cut out of the text rather than split from it: a 1 MB file may have several.
+      const lineStart = analysis.offsetAt({ line: position.line, character: 0 });
+      const newline = analysis.text.indexOf('\n', lineStart);
+      const line = analysis.text.slice(lineStart, newline < 0 ? analysis.text.length : newline);
       const word = /^[^\s;(),]+/.exec(line.slice(position.character))?.[0] ?? '';
       const pgError = hideUnterminated(s.error.message);
       report({

@@ -93,7 +93,9 @@ export function buildModel(history: SqlAnalysis[]): SchemaModel {
   for (const analysis of history) {
     let searchPath = 'public';
     for (const stmt of analysis.statements) {
-      for (const [i, type] of stmt.types.entries()) {
+      // Indexed, not entries(): this loop meets every statement of the history at every build.
+      for (let i = 0; i < stmt.types.length; i++) {
+        const type = stmt.types[i];
         // Only the statements the model follows are decoded.
         if (!MODEL_TYPES.has(type) || (type === 'SelectStmt' && !/set_config/i.test(stmt.text))) continue;
         const node = (stmt.ast?.stmts?.[i]?.stmt as Node)?.[type];
@@ -124,7 +126,7 @@ export function buildModel(history: SqlAnalysis[]): SchemaModel {
             if (!t) break;
             for (const c of node.cmds ?? []) {
               const cmd = c.AlterTableCmd;
-              const at = { ...origin, cmd };
+              const at: Origin = { analysis, stmt, node, cmd };
               if (cmd?.subtype === 'AT_EnableRowSecurity') [t.rlsEnabled, t.rlsDisabled] = [at, undefined];
               if (cmd?.subtype === 'AT_DisableRowSecurity') [t.rlsEnabled, t.rlsDisabled] = [undefined, at];
               if (cmd?.subtype === 'AT_ForceRowSecurity') t.rlsForced = at;
