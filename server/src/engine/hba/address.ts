@@ -153,13 +153,31 @@ function zoneAccepted(addr: Bytes, zone: string, knownInterfaces: readonly strin
  * one sign are allowed (` 8`, `+8`, `-0`, `08`), trailing anything is not; then 0..32 or 0..128.
  */
 export function cidrMask(lenText: string, family: Family): Bytes | undefined {
-  const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)$/.exec(cString(lenText));
-  if (!m) return undefined;
-  const bits = Number(m[2]);
-  if ((m[1] === '-' && bits !== 0) || bits > 8 * byteLength(family)) return undefined;
+  const bits = plainDecimal(lenText) ?? cPrefixLength(lenText);
+  if (bits === undefined || bits > 8 * byteLength(family)) return undefined;
   const mask = zeros(byteLength(family));
   for (let i = 0; i < mask.length; i++) mask[i] = (0xff00 >> Math.min(8, Math.max(0, bits - 8 * i))) & 0xff;
   return mask;
+}
+
+/** The usual /24: a few decimal digits, read without a regex. */
+function plainDecimal(s: string): number | undefined {
+  if (s.length === 0 || s.length > 3) return undefined;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return undefined;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/** strtol's reading of a prefix length; -0 is 0, any other sign or trailing text is invalid. */
+function cPrefixLength(s: string): number | undefined {
+  const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)$/.exec(cString(s));
+  if (!m) return undefined;
+  const bits = Number(m[2]);
+  return m[1] === '-' && bits !== 0 ? undefined : bits;
 }
 
 /** The prefix length of a mask, or undefined when its one bits are not contiguous from the top. */

@@ -60,13 +60,12 @@ export function recordCovers(a: HbaRecord, b: HbaRecord): boolean {
  * 20,000-line file stays fast.
  */
 export function findShadowing(records: readonly HbaRecord[]): Map<HbaRecord, HbaRecord> {
-  const buckets = new Map<string | number, number[]>();
-  const prefixLengths = { 4: new Set<number>(), 6: new Set<number>() };
+  const index = new RecordIndex();
   const shadowed = new Map<HbaRecord, HbaRecord>();
   records.forEach((b, j) => {
     let first = Infinity;
-    for (const key of candidateKeys(b, prefixLengths)) {
-      for (const i of buckets.get(key) ?? []) {
+    for (const bucket of index.candidates(b)) {
+      for (const i of bucket) {
         if (i >= first) break;
         if (recordCovers(records[i], b)) {
           first = i;
@@ -75,22 +74,75 @@ export function findShadowing(records: readonly HbaRecord[]): Map<HbaRecord, Hba
       }
     }
     if (first !== Infinity) shadowed.set(b, records[first]);
-    const own = ownKey(b);
-    const list = buckets.get(own.key);
-    if (list) list.push(j);
-    else buckets.set(own.key, [j]);
-    if (own.prefix !== undefined) prefixLengths[own.prefix.family].add(own.prefix.length);
+    index.add(b, j);
   });
   return shadowed;
 }
 
-/** An IPv4 bucket is a number (prefix, then the masked address): 20,000 lines make many keys. */
-function ipKey(family: number, prefix: number, addr: Bytes): string | number {
-  if (family === 4) {
-    const masked = prefix === 0 ? 0 : (((addr[0] << 24) | (addr[1] << 16) | (addr[2] << 8) | addr[3]) >>> (32 - prefix)) >>> 0;
-    return prefix * 2 ** 32 + masked;
+/** Record numbers filed by what a covering record must share with the records it covers. */
+class RecordIndex {
+  /** 'local', 'all', 'samehost', 'samenet', `host:name`, `odd4`/`odd6` (non-contiguous masks), and IPv6 prefixes. */
+  private named = new Map<string, number[]>();
+  /** IPv4 ranges by prefix length, then by masked address (a 32-bit integer, which V8 keeps unboxed). */
+  private v4 = new Map<number, Map<number, number[]>>();
+  private v6Lengths = new Set<number>();
+
+  add(r: HbaRecord, j: number) {
+    const a = r.address;
+    const length = a?.kind === 'ip' ? prefixLength(a.range.mask) : undefined;
+    if (a?.kind === 'ip' && length !== undefined && a.range.family === 4) {
+      let byAddress = this.v4.get(length);
+      if (!byAddress) this.v4.set(length, (byAddress = new Map()));
+      push(byAddress, v4Key(length, a.range.addr), j);
+      return;
+    }
+    if (a?.kind === 'ip' && length !== undefined) this.v6Lengths.add(length);
+    push(this.named, namedKey(r, length), j);
   }
-  let key = `${family}/${prefix}/`;
+
+  /** Every bucket that may hold a record covering r. */
+  candidates(r: HbaRecord): number[][] {
+    const a = r.address;
+    const out: number[][] = [];
+    const named = (key: string) => {
+      const bucket = this.named.get(key);
+      if (bucket) out.push(bucket);
+    };
+    if (!a) {
+      named('local');
+      return out;
+    }
+    named('all');
+    if (a.kind !== 'ip') {
+      named(namedKey(r, undefined));
+      return out;
+    }
+    named(`odd${a.range.family}`);
+    const p = prefixLength(a.range.mask) ?? a.range.mask.length * 8;
+    if (a.range.family === 4) {
+      for (const [q, byAddress] of this.v4) {
+        const bucket = q <= p ? byAddress.get(v4Key(q, a.range.addr)) : undefined;
+        if (bucket) out.push(bucket);
+      }
+    } else {
+      for (const q of this.v6Lengths) if (q <= p) named(v6Key(q, a.range.addr));
+    }
+    return out;
+  }
+}
+
+function push<K>(map: Map<K, number[]>, key: K, j: number) {
+  const list = map.get(key);
+  if (list) list.push(j);
+  else map.set(key, [j]);
+}
+
+/** The first `prefix` bits of an IPv4 address, as a signed 32-bit integer. */
+const v4Key = (prefix: number, addr: Bytes) =>
+  prefix === 0 ? 0 : (((addr[0] << 24) | (addr[1] << 16) | (addr[2] << 8) | addr[3]) >>> (32 - prefix)) | 0;
+
+function v6Key(prefix: number, addr: Bytes): string {
+  let key = `6/${prefix}/`;
   for (let i = 0; i < addr.length; i++) {
     const bits = Math.max(0, Math.min(8, prefix - i * 8));
     key += (addr[i] & (0xff << (8 - bits)) & 0xff).toString(16) + '.';
@@ -98,25 +150,10 @@ function ipKey(family: number, prefix: number, addr: Bytes): string | number {
   return key;
 }
 
-/** The bucket a record is filed under, and its prefix length when it is a plain CIDR range. */
-function ownKey(r: HbaRecord): { key: string | number; prefix?: { family: 4 | 6; length: number } } {
+/** The bucket of a record that is not a plain IPv4 range (`length`: its IPv6 prefix length, if plain). */
+function namedKey(r: HbaRecord, length: number | undefined): string {
   const a = r.address;
-  if (!a) return { key: 'local' };
-  if (a.kind === 'ip') {
-    const length = prefixLength(a.range.mask);
-    if (length === undefined) return { key: `odd${a.range.family}` };
-    return { key: ipKey(a.range.family, length, a.range.addr), prefix: { family: a.range.family, length } };
-  }
-  return { key: a.kind === 'hostname' ? `host:${a.name.toLowerCase()}` : a.kind };
-}
-
-/** Every bucket that may hold a record covering r. */
-function candidateKeys(r: HbaRecord, prefixLengths: Record<4 | 6, Set<number>>): (string | number)[] {
-  const a = r.address;
-  if (!a) return ['local'];
-  if (a.kind !== 'ip') return ['all', ownKey(r).key];
-  const keys: (string | number)[] = ['all', `odd${a.range.family}`];
-  const p = prefixLength(a.range.mask) ?? a.range.mask.length * 8;
-  for (const q of prefixLengths[a.range.family]) if (q <= p) keys.push(ipKey(a.range.family, q, a.range.addr));
-  return keys;
+  if (!a) return 'local';
+  if (a.kind === 'ip') return length === undefined ? `odd${a.range.family}` : v6Key(length, a.range.addr);
+  return a.kind === 'hostname' ? `host:${a.name.toLowerCase()}` : a.kind;
 }

@@ -62,6 +62,8 @@ export function optionAllowed(name: string, method: Method, pgVersion: number): 
 
 export function parseAuthOptions(record: HbaRecord, fields: Token[][], pgVersion: number): HbaError | undefined {
   const method = effectiveMethod(record.type, record.method);
+  // Most records have no options, and only these methods require some: nothing to look at.
+  if (fields.length === 0 && method !== 'ldap' && method !== 'radius' && method !== 'oauth') return undefined;
   const lists: Record<string, string[]> = {};
   /** Effective option values, including those an ldapurl sets. */
   const seen = new Map<string, string>();
