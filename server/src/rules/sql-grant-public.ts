@@ -63,14 +63,24 @@ function grantWhat(g: Node, defaults: boolean): string {
 
 const isPublic = (r: Node) => r?.RoleSpec?.roletype === 'ROLESPEC_PUBLIC';
 
+const revokesCache = new WeakMap<HistoryNode[], HistoryNode[]>();
+/** The history's REVOKE … FROM PUBLIC statements, found once: a history has thousands of GRANTs. */
+function publicRevokes(grants: HistoryNode[]): HistoryNode[] {
+  let revokes = revokesCache.get(grants);
+  if (!revokes) {
+    revokes = grants.filter((n) => !n.node.is_grant && !n.node.grant_option && (n.node.grantees ?? []).some(isPublic));
+    revokesCache.set(grants, revokes);
+  }
+  return revokes;
+}
+
 /** A later REVOKE … FROM PUBLIC in the history takes back at least what this GRANT gave. */
-function revokedLater(nodes: HistoryNode[], grant: HistoryNode, g: Node): boolean {
+function revokedLater(grants: HistoryNode[], grant: HistoryNode, g: Node): boolean {
   const objects = grantObjects(g);
   const privileges: string[] | undefined = g.privileges?.map((p: Node) => p.AccessPriv?.priv_name ?? '');
-  return nodes.some((n) => {
-    const r = n.type === 'GrantStmt' ? n.node : undefined;
-    if (n.index <= grant.index || !r || r.is_grant || r.grant_option || !(r.grantees ?? []).some(isPublic)) return false;
-    if (r.objtype !== g.objtype || r.targtype !== g.targtype) return false;
+  return publicRevokes(grants).some((n) => {
+    const r = n.node;
+    if (n.index <= grant.index || r.objtype !== g.objtype || r.targtype !== g.targtype) return false;
     const revoked = new Set(grantObjects(r));
     if (!objects.every((o) => revoked.has(o))) return false;
     if (!r.privileges) return true;

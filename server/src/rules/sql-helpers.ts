@@ -381,3 +381,25 @@ export function replayPolicies(history: SqlAnalysis[]): PolicyState[] {
   policyCache.set(history, out);
   return out;
 }
+
+const policiesByFile = new WeakMap<SqlAnalysis[], Map<SqlAnalysis, PolicyState[]>>();
+/**
+ * The replayed policies whose CREATE, USING or WITH CHECK statement is in the checked file. Rules
+ * run once per file: walking every policy of the history each time made a long history quadratic.
+ */
+export function policiesIn(ctx: { history: SqlAnalysis[]; analysis: SqlAnalysis }): PolicyState[] {
+  let byFile = policiesByFile.get(ctx.history);
+  if (!byFile) {
+    byFile = new Map();
+    for (const p of replayPolicies(ctx.history)) {
+      for (const a of new Set([p.created.analysis, p.using?.analysis, p.check?.analysis])) {
+        if (!a) continue;
+        const list = byFile.get(a);
+        if (list) list.push(p);
+        else byFile.set(a, [p]);
+      }
+    }
+    policiesByFile.set(ctx.history, byFile);
+  }
+  return byFile.get(ctx.analysis) ?? [];
+}

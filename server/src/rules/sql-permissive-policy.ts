@@ -1,5 +1,5 @@
 import type { SqlRule } from './rule';
-import { POLICY_DOCS, RLS_DOCS, tenantCondition, byteRange, codeTokens, parenClause, replaceBytes, replayPolicies, roleName, type HistoryNode, type Node } from './sql-helpers';
+import { POLICY_DOCS, RLS_DOCS, tenantCondition, byteRange, codeTokens, parenClause, replaceBytes, policiesIn, roleName, type HistoryNode, type Node } from './sql-helpers';
 import { parseBool } from '../engine/conf/values';
 import type { Fix } from '../engine/types';
 import { MODEL_READS } from '../engine/sql/model';
@@ -164,7 +164,7 @@ export const sqlPermissivePolicy: SqlRule = {
     ],
   },
   check(ctx, report) {
-    for (const p of replayPolicies(ctx.history)) {
+    for (const p of policiesIn(ctx)) {
       if (p.using?.analysis !== ctx.analysis && p.check?.analysis !== ctx.analysis) continue;
       // AS RESTRICTIVE policies are AND-ed: an always-true one restricts nothing, but opens nothing either.
       if (!p.created.node.permissive) continue;

@@ -1,6 +1,5 @@
 import type { SqlRule } from './rule';
-import { POLICY_DOCS, RLS_DOCS, byteRange, codeTokens, parenClause, replaceBytes, replayPolicies, sourceText, wordRange } from './sql-helpers';
-import { tenantCondition } from './sql-helpers';
+import { POLICY_DOCS, RLS_DOCS, byteRange, codeTokens, parenClause, replaceBytes, policiesIn, sourceText, tenantCondition, wordRange } from './sql-helpers';
 import { MODEL_READS } from '../engine/sql/model';
 
 export const sqlPolicyMissingWithCheck: SqlRule = {
@@ -33,7 +32,7 @@ export const sqlPolicyMissingWithCheck: SqlRule = {
     ],
   },
   check(ctx, report) {
-    for (const p of replayPolicies(ctx.history)) {
+    for (const p of policiesIn(ctx)) {
       if (p.check) continue;
       if ((p.command === 'all' || p.command === 'update') && p.using?.analysis === ctx.analysis) {
         const n = p.using;

@@ -2,8 +2,8 @@ import type { SqlRule } from './rule';
 import { byteRange, codeTokens, historyNodes, historyNodesOfType, quoteIdent, replaceBytes, stringTokenAfter, type HistoryNode, type Node } from './sql-helpers';
 import type { Fix, TextEdit } from '../engine/types';
 import { parseSql } from '../engine/sql/parser';
-import { rangeVarOf } from '../engine/sql/model';
-import { MODEL_READS } from '../engine/sql/model';
+import { MODEL_READS, rangeVarOf } from '../engine/sql/model';
+import type { SqlAnalysis } from '../engine/sql';
 
 const SECURITY_DOCS = 'https://www.postgresql.org/docs/current/sql-createfunction.html#SQL-CREATEFUNCTION-SECURITY';
 const SAFE_PATH = 'pg_catalog, pg_temp';
@@ -45,7 +45,20 @@ const objectArgs = (o: Node) => (o?.args_unspecified ? undefined : (o?.objargs ?
 
 /** SECURITY DEFINER functions and procedures at the end of the history, with their search_path (ALTER FUNCTION, RENAME, DROP followed; overloads apart). */
 /** Replayed once per history, not once per file of it. */
-const replayed = new WeakMap<Parameters<typeof historyNodes>[0], FunctionState[]>();
+const replayed = new WeakMap<Parameters<typeof historyNodes>[0], Map<SqlAnalysis, FunctionState[]>>();
+
+/** The functions by the file of the statement a finding would point at: the rule runs once per file. */
+function functionsByFile(functions: FunctionState[]): Map<SqlAnalysis, FunctionState[]> {
+  const byFile = new Map<SqlAnalysis, FunctionState[]>();
+  for (const f of functions) {
+    const a = (f.path ?? f.definer)?.n.analysis;
+    if (!a) continue;
+    const list = byFile.get(a);
+    if (list) list.push(f);
+    else byFile.set(a, [f]);
+  }
+  return byFile;
+}
 
 function replayFunctions(history: Parameters<typeof historyNodes>[0]): FunctionState[] {
   let functions: FunctionState[] = [];
@@ -195,9 +208,9 @@ export const sqlSecurityDefinerSearchPath: SqlRule = {
     ],
   },
   check(ctx, report) {
-    let functions = replayed.get(ctx.history);
-    if (!functions) replayed.set(ctx.history, (functions = replayFunctions(ctx.history)));
-    for (const f of functions) {
+    let byFile = replayed.get(ctx.history);
+    if (!byFile) replayed.set(ctx.history, (byFile = functionsByFile(replayFunctions(ctx.history))));
+    for (const f of byFile.get(ctx.analysis) ?? []) {
       const short = f.name.startsWith('public.') ? f.name.slice(7) : f.name;
       if (!f.path) {
         const { n, option } = f.definer!;
