@@ -114,11 +114,12 @@ test("each rule's reads: blanking the statements of every other type leaves its 
   assert.ok(compared > 100, `${compared} comparisons`);
 });
 
-test('an edited literal in an INSERT of a large migration runs none of the rules that read the model', () => {
+test('an edited INSERT literal or table GRANT in a large migration runs none of the rules that read the model', () => {
   const file = path.join('/nonexistent', 'large.sql');
   const table = (n: number) =>
     `CREATE TABLE app.t${n} (id bigint, tenant_id bigint);\nALTER TABLE app.t${n} ENABLE ROW LEVEL SECURITY;\n` +
-    `CREATE POLICY p${n} ON app.t${n} USING (tenant_id = 1);\nINSERT INTO app.t${n} VALUES (1, 'seed-1000');\n`;
+    `CREATE POLICY p${n} ON app.t${n} USING (tenant_id = 1);\nINSERT INTO app.t${n} VALUES (1, 'seed-1000');\n` +
+    `GRANT SELECT ON app.t${n} TO app_ro;\n`;
   let text = Array.from({ length: 200 }, (_, n) => table(n)).join('');
   const modelRules = SQL_RULES.filter((r) => r.reads?.includes('CreateStmt'));
   assert.ok(modelRules.length >= 5, `${modelRules.length} rules read the model`);
@@ -136,6 +137,9 @@ test('an edited literal in an INSERT of a large migration runs none of the rules
     const at = text.indexOf('seed-1000', text.length / 2) + 5;
     text = text.slice(0, at) + '7' + text.slice(at + 1);
     assert.equal(after(() => checkFile(file, text, 'sql', { ...OPTS, editing: true })), 0, 'model rules ran for a literal edit');
+    const role = text.indexOf('app_ro', text.length / 2);
+    text = text.slice(0, role) + 'app_rw' + text.slice(role + 'app_ro'.length);
+    assert.equal(after(() => checkFile(file, text, 'sql', { ...OPTS, editing: true })), 0, 'model rules ran for a table GRANT edit');
     const grant = text.indexOf('ENABLE', text.length / 2);
     text = text.slice(0, grant) + 'DISABLE' + text.slice(grant + 'ENABLE'.length);
     assert.equal(after(() => checkFile(file, text, 'sql', { ...OPTS, editing: true })), modelRules.length, 'every model rule runs when RLS is turned off');

@@ -3,7 +3,7 @@
 // that established it, so rules can point there.
 import type { ParsedStatement, SqlAnalysis } from './index';
 import { splitIdentifierString } from '../conf/values';
-import { SET_CONFIG_TYPE } from './carry-over';
+import { ROUTINE_GRANT_TYPE, SET_CONFIG_TYPE } from './carry-over';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Node = any;
@@ -83,9 +83,12 @@ export const MODEL_TYPES: ReadonlySet<string> = new Set([
 
 /**
  * What the model reads, as rules declare it (SqlRule.reads): a SELECT counts only when it calls
- * set_config (pg_dump's search_path), and any statement that does counts.
+ * set_config (pg_dump's search_path), and any statement that does counts; a GRANT only when it is
+ * on functions or procedures.
  */
-export const MODEL_READS: readonly string[] = [...MODEL_TYPES].filter((t) => t !== 'SelectStmt').concat(SET_CONFIG_TYPE);
+export const MODEL_READS: readonly string[] = [...MODEL_TYPES]
+  .filter((t) => t !== 'SelectStmt' && t !== 'GrantStmt')
+  .concat(SET_CONFIG_TYPE, ROUTINE_GRANT_TYPE);
 
 export function buildModel(history: SqlAnalysis[]): SchemaModel {
   const model: SchemaModel = { tables: new Map(), functions: new Map(), functionNames: new Set(), views: new Map() };
