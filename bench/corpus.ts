@@ -45,6 +45,8 @@ export interface Corpus {
   confLines: number;
   /** Edits to apply one after another to the migration's text; each keeps it valid SQL. */
   edits: Edit[];
+  /** As many edits of policy names: statements the schema model reads, so our server runs its rules again. */
+  modelEdits: Edit[];
 }
 
 /** Statements for tables first, first + 1, ... without end. */
@@ -69,17 +71,23 @@ export function generateCorpus(dir: string, scale: Scale): Corpus {
     if (headStatements + chunks.length >= scale.statements) break;
     chunks.push(c);
   }
-  const { sql, editSites } = joinChunks(chunks, head);
+  const { sql, editSites, modelEditSites } = joinChunks(chunks, head);
   const migration = write('single/migration.sql', sql);
 
-  const edits: Edit[] = [];
-  const text = sql.split('');
-  for (let i = 0; i < scale.edits; i++) {
-    const offset = editSites[Math.floor(rand() * editSites.length)];
-    const digit = String((Number(text[offset]) + 1) % 10);
-    text[offset] = digit;
-    edits.push({ offset, text: digit });
-  }
+  const editsAt = (sites: number[], pick: () => number) => {
+    const edits: Edit[] = [];
+    const text = sql.split('');
+    for (let i = 0; i < scale.edits; i++) {
+      const offset = sites[Math.floor(pick() * sites.length)];
+      const digit = String((Number(text[offset]) + 1) % 10);
+      text[offset] = digit;
+      edits.push({ offset, text: digit });
+    }
+    return edits;
+  };
+  const edits = editsAt(editSites, rand);
+  // A generator of their own, so that the tree below stays what it was.
+  const modelEdits = editsAt(modelEditSites, rng(SEED + 1));
 
   // The tree continues numbering far from the single file's tables; files split blocks anywhere,
   // so a table's RLS or policy often lands in the next file (the cross-file case).
@@ -119,5 +127,6 @@ export function generateCorpus(dir: string, scale: Scale): Corpus {
     conf: path.join(dir, 'conf', 'postgresql.conf'),
     confLines,
     edits,
+    modelEdits,
   };
 }

@@ -7,6 +7,8 @@ export interface SqlChunk {
   sql: string;
   /** Where a single-character edit keeps the SQL valid (a digit inside a string literal), as offsets in `sql`. */
   editSites: number[];
+  /** Digits of names in statements the schema model reads (a policy's name): valid SQL, a changed model. */
+  modelEditSites?: number[];
 }
 
 const INSECURE_EVERY = 25;
@@ -48,11 +50,11 @@ export function tableBlock(n: number, rand: () => number): SqlChunk[] {
   if (hole !== 0) {
     plain(`ALTER TABLE ${q} ENABLE ROW LEVEL SECURITY;`);
     if (hole !== 1) plain(`ALTER TABLE ${q} FORCE ROW LEVEL SECURITY;`);
-    plain(
+    const policy =
       hole === 2
         ? `CREATE POLICY ${t}_tenant ON ${q} USING (tenant_id = ${tenant});`
-        : `CREATE POLICY ${t}_tenant ON ${q} USING (tenant_id = ${tenant}) WITH CHECK (tenant_id = ${tenant});`,
-    );
+        : `CREATE POLICY ${t}_tenant ON ${q} USING (tenant_id = ${tenant}) WITH CHECK (tenant_id = ${tenant});`;
+    out.push({ sql: policy, editSites: [], modelEditSites: ['CREATE POLICY '.length + t.length - 1] });
   }
   plain(hole === 3 ? `GRANT SELECT ON ${q} TO PUBLIC;` : `GRANT SELECT, INSERT, UPDATE ON ${q} TO app_rw;`);
   plain(`GRANT SELECT ON ${q} TO app_ro;`);
@@ -73,12 +75,14 @@ export function tableBlock(n: number, rand: () => number): SqlChunk[] {
 }
 
 /** Joins chunks one statement per line, with the edit sites moved to offsets in the result. */
-export function joinChunks(chunks: SqlChunk[], head = ''): { sql: string; editSites: number[] } {
+export function joinChunks(chunks: SqlChunk[], head = ''): { sql: string; editSites: number[]; modelEditSites: number[] } {
   let sql = head;
   const editSites: number[] = [];
+  const modelEditSites: number[] = [];
   for (const c of chunks) {
     for (const s of c.editSites) editSites.push(sql.length + s);
+    for (const s of c.modelEditSites ?? []) modelEditSites.push(sql.length + s);
     sql += c.sql + '\n';
   }
-  return { sql, editSites };
+  return { sql, editSites, modelEditSites };
 }

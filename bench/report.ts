@@ -19,6 +19,8 @@ export interface Results {
   settings: { rounds: number; warmup: boolean; treeRounds: number; caps: Record<string, number>; lsp: { firstTimeoutMs: number; perEditTimeoutMs: number; budgetMs: number } };
   cli: { single: CliResult[]; tree: CliResult[]; hba: CliResult; conf: CliResult; startup: CliResult };
   lsp: SessionResult[];
+  /** Our server again, with edits in statements the schema model reads (policy names): not a target, shown beside it. */
+  lspModelEdits?: SessionResult;
   hbaStart: { ms: Summary; count?: number; error?: string };
   workspace: WorkspaceMemory;
   bundle: BundleSize;
@@ -236,7 +238,7 @@ export function renderMarkdown(res: Results): string {
     row(['server', 'diagnostics', 'sync', 'start → first diagnostics', 'edits answered / sent / planned', 'p50', 'p95', 'max', 'RSS after']),
     row(['---', '---', '---', '---', '---', '---', '---', '---', '---']),
   );
-  for (const l of res.lsp)
+  for (const l of res.lspModelEdits ? [...res.lsp, res.lspModelEdits] : res.lsp)
     out.push(
       row([
         l.name,
@@ -251,6 +253,12 @@ export function renderMarkdown(res: Results): string {
       ]),
     );
   out.push('');
+  if (res.lspModelEdits)
+    out.push(
+      `The last row is our server once more, with ${res.lspModelEdits.editsPlanned} edits of a digit in a policy's name instead: statements the schema model reads, ` +
+        'so each edit rebuilds the model and runs the rules that read it (for the edits above, carried-over findings serve; see MISSES.md). Not a target; shown so the figure above is not taken for every edit.',
+      '',
+    );
   out.push(
     `Our server, ${c.smallHbaLines}-line pg_hba.conf: start → first diagnostics ${fmtMs(res.hbaStart.ms.median)} (${fmtMs(res.hbaStart.ms.min)}–${fmtMs(res.hbaStart.ms.max)}, n=${res.hbaStart.ms.n}, fresh server each time).`,
   );

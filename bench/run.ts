@@ -121,6 +121,8 @@ async function main() {
   for (const s of servers) {
     lsp.push(await editSession(s, corpus.migration, corpus.edits, lspLimits, log));
   }
+  log(`Our server, ${corpus.modelEdits.length} edits of policy names (statements the schema model reads):`);
+  const lspModelEdits = await editSession({ ...servers[0], name: `${OURS}, edits of policy names` }, corpus.migration, corpus.modelEdits, lspLimits, log);
 
   log(`Our server, ${SMALL_HBA_LINES}-line pg_hba.conf, start → first diagnostics:`);
   const hbaStart = await startToFirst(servers[0], corpus.smallHba, 'pg-hba', quick ? 1 : 5, 30_000);
@@ -156,6 +158,7 @@ async function main() {
     settings: { rounds, warmup, treeRounds, caps: { ...caps, 'workspace scan': workspaceCapMs }, lsp: lspLimits },
     cli: { single, tree, hba, conf, startup },
     lsp,
+    lspModelEdits,
     hbaStart,
     workspace,
     bundle,

@@ -51,6 +51,10 @@ test('npm run bench -- --quick measures everything and writes to its own folder'
     assert.equal(ours.editsAnswered, ours.editsSent, 'our server answers every edit');
     assert.equal(ours.mode, 'push');
     assert.equal(res.lsp.find((s) => s.name === 'squawk')!.mode, 'pull', 'squawk serves pull diagnostics');
+    const modelEdits = res.lspModelEdits!;
+    assert.equal(modelEdits.error, undefined, modelEdits.error);
+    assert.ok(modelEdits.editsSent > 0 && modelEdits.editsAnswered === modelEdits.editsSent, `edits of policy names: ${modelEdits.editsAnswered}/${modelEdits.editsSent} answered`);
+    positive(modelEdits.latencyMs.p95, 'edits of policy names, p95');
 
     positive(res.hbaStart.ms.median, 'pg_hba.conf start → first diagnostics');
     assert.equal(res.workspace.error, undefined, res.workspace.error);
