@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { checkFile } from '../server/src/engine/check';
+import { INTERNAL_ERROR_RULE, checkFile } from '../server/src/engine/check';
 import { initEngine } from '../server/src/engine/init';
 import { nodeFileSystem } from '../server/src/engine/node-fs';
 import { analyzeSql, forgetEdited } from '../server/src/engine/sql';
@@ -39,38 +39,74 @@ function inputs(): { file: string; text: string }[] {
 
 // Pieces that change statements' types, make and mend syntax errors, and move lines and offsets.
 const PIECES = ['1', 'x', ' ', '\n', ';', "'", '(', ')', '$$', '--', 'é', 'GRANT ALL ON t TO PUBLIC;', 'CREATE TABLE t (a int);', 'ALTER TABLE t ENABLE ROW LEVEL SECURITY;', 'SET ROLE admin;', 'FORCE'];
-const editOf = (length: number) =>
-  fc.record({ at: fc.nat({ max: length }), remove: fc.nat({ max: 8 }), insert: fc.constantFrom(...PIECES) });
 
-const edited = (text: string, e: { at: number; remove: number; insert: string }) =>
-  text.slice(0, Math.min(e.at, text.length)) + e.insert + text.slice(Math.min(text.length, e.at + e.remove));
+/** An insertion or removal, or a same-length change: a line break moved (Move Line, re-indenting). */
+type Edit = { at: number; remove: number; insert: string } | { at: number; swapLines: true };
+const editOf = (length: number): fc.Arbitrary<Edit> =>
+  fc.oneof(
+    { weight: 3, arbitrary: fc.record({ at: fc.nat({ max: length }), remove: fc.nat({ max: 8 }), insert: fc.constantFrom(...PIECES) }) },
+    { weight: 1, arbitrary: fc.record({ at: fc.nat({ max: length }), swapLines: fc.constant(true as const) }) },
+  );
 
-function sameAsFresh(file: string, text: string, edits: { at: number; remove: number; insert: string }[]) {
+function edited(text: string, e: Edit): string {
+  const at = Math.min(e.at, text.length);
+  if (!('swapLines' in e)) return text.slice(0, at) + e.insert + text.slice(Math.min(text.length, at + e.remove));
+  // The line at `at` and the next one change places: same length, line breaks elsewhere.
+  const start = text.lastIndexOf('\n', at - 1) + 1;
+  const mid = text.indexOf('\n', at);
+  const end = mid < 0 ? -1 : text.indexOf('\n', mid + 1);
+  if (mid < 0 || end < 0) return text;
+  return text.slice(0, start) + text.slice(mid + 1, end) + '\n' + text.slice(start, mid) + text.slice(end);
+}
+
+/**
+ * Applies the edits in turn, checking as an editor does (every `every`-th edit, so that several
+ * keystrokes can fall between two checks), and compares each check with a fresh one.
+ */
+function sameAsFresh(file: string, text: string, edits: Edit[], every = 1, opts = OPTS) {
   forgetEdited(file);
   try {
-    checkFile(file, text, 'sql', { ...OPTS, editing: true });
+    checkFile(file, text, 'sql', { ...opts, editing: true });
     let now = text;
-    for (const e of edits) {
+    edits.forEach((e, i) => {
       now = edited(now, e);
-      const kept = checkFile(file, now, 'sql', { ...OPTS, editing: true });
-      const fresh = checkFile(file, now, 'sql', OPTS);
+      if ((i + 1) % every !== 0 && i !== edits.length - 1) return;
+      const kept = checkFile(file, now, 'sql', { ...opts, editing: true });
+      const fresh = checkFile(file, now, 'sql', opts);
       assert.deepEqual(kept, fresh, `${path.basename(file)} after ${JSON.stringify(e)}:\n${now}`);
-    }
+    });
   } finally {
     forgetEdited(file);
   }
 }
 
-test('a series of edits anywhere in every fixture and example: each check equals a fresh one', () => {
+test('a series of edits anywhere in every fixture and example, checked after every edit or every few: each check equals a fresh one', () => {
   const all = inputs();
   assert.ok(all.length > 40, `${all.length} inputs`);
   fc.assert(
     fc.property(
-      fc.constantFrom(...all).chain((input) => fc.tuple(fc.constant(input), fc.array(editOf(input.text.length), { minLength: 1, maxLength: 6 }))),
-      ([input, edits]) => sameAsFresh(input.file, input.text, edits),
+      fc.constantFrom(...all).chain((input) =>
+        fc.tuple(fc.constant(input), fc.array(editOf(input.text.length), { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 3 })),
+      ),
+      ([input, edits, every]) => sameAsFresh(input.file, input.text, edits, every),
     ),
     { numRuns: LONG ? 20_000 : 300, seed: LONG ? Date.now() : 11 },
   );
+});
+
+test('same-length edits that move a line break: the syntax errors after them move too', () => {
+  const file = path.join('/nonexistent', 'moved.sql');
+  const series = [
+    // Move Line Down.
+    ['A; BAD;\nBB; BAD;\n', 'BB; BAD;\nA; BAD;\n'],
+    // A line break moved by two keystrokes between checks, then an edit before it.
+    ['SELECT 12\n;BAD;', 'SELECT\n12 ;BAD;', 'SELECX\n12 ;BAD;'],
+  ];
+  for (const texts of series) {
+    forgetEdited(file);
+    for (const text of texts) assert.deepEqual(checkFile(file, text, 'sql', { ...OPTS, editing: true }), checkFile(file, text, 'sql', OPTS), JSON.stringify(text));
+  }
+  forgetEdited(file);
 });
 
 test('one-character edits at every 53rd offset of every fixture and example: each check equals a fresh one', () => {
@@ -91,6 +127,58 @@ function reports(rule: SqlRule, file: string, text: string): Report[] {
   rule.check({ analysis, pgVersion: 17, history: [analysis], model: buildModel([analysis]), config: DEFAULT_CONFIG }, (r) => out.push(r));
   return out;
 }
+
+test('a history whose other file changes on disk, new settings, a rule that throws: each check equals a fresh one', () => {
+  // A two-file history in memory, so that the other file can change between keystrokes.
+  const dir = '/mem/db/migrations';
+  const files = new Map([
+    [`${dir}/001_tables.sql`, 'CREATE TABLE app.t (id bigint, tenant_id bigint);\n'],
+    [`${dir}/002_rls.sql`, 'ALTER TABLE app.t ENABLE ROW LEVEL SECURITY;\nINSERT INTO app.t VALUES (1, 1);\n'],
+  ]);
+  const memFs: CheckOptions['fs'] = {
+    readFile: (f) => files.get(f) ?? { code: 'ENOENT' },
+    readDir: (d) => (d === dir ? [...files.keys()].map((f) => path.basename(f)) : { code: 'ENOENT' }),
+  };
+  const edited = `${dir}/002_rls.sql`;
+  let text = files.get(edited)!;
+  const config = { ...DEFAULT_CONFIG, root: '/mem' };
+  let opts: CheckOptions = { pgVersion: 17, fs: memFs, config };
+  const step = (change: () => void) => {
+    change();
+    files.set(edited, text);
+    const kept = checkFile(edited, text, 'sql', { ...opts, editing: true });
+    assert.deepEqual(kept, checkFile(edited, text, 'sql', opts), text);
+    return kept;
+  };
+  const boom = SQL_RULES.find((r) => r.id === 'sql-rls-not-forced')!;
+  const original = boom.check;
+  boom.check = (ctx, report) => {
+    if (ctx.analysis.text.includes('BOOM')) throw new Error('boom');
+    original(ctx, report);
+  };
+  forgetEdited(edited);
+  try {
+    step(() => {});
+    assert.ok(step(() => (text = text.replace('(1, 1)', '(1, 2)'))).some((f) => f.rule === 'sql-rls-not-forced'));
+    // The other file drops the table: the RLS rules' findings go, though the edit touched no statement they read.
+    files.set(`${dir}/001_tables.sql`, '-- nothing yet\n');
+    assert.ok(!step(() => (text = text.replace('(1, 2)', '(1, 3)'))).some((f) => f.rule === 'sql-rls-not-forced'));
+    files.set(`${dir}/001_tables.sql`, 'CREATE TABLE app.t (id bigint, tenant_id bigint);\n');
+    step(() => (text = text.replace('(1, 3)', '(1, 4)')));
+    // Other settings: another tenant column, another version.
+    opts = { ...opts, config: { ...config, tenantColumns: ['id'] } };
+    step(() => (text = text.replace('(1, 4)', '(1, 5)')));
+    opts = { ...opts, pgVersion: 14 };
+    step(() => (text = text.replace('(1, 5)', '(1, 6)')));
+    // A rule that throws gives an internal error, and the check after it is whole again. (It throws
+    // on an edit of a statement it reads: a rule's findings depend on nothing else.)
+    assert.ok(step(() => (text += 'ALTER TABLE app.t ADD COLUMN note text; -- BOOM\n')).some((f) => f.rule === INTERNAL_ERROR_RULE));
+    assert.ok(step(() => (text = text.replace('-- BOOM', '-- ok'))).some((f) => f.rule === 'sql-rls-not-forced'));
+  } finally {
+    boom.check = original;
+    forgetEdited(edited);
+  }
+});
 
 /** Blanks a statement in place: same length and line breaks, so every other offset holds. */
 const blank = (text: string, start: number, end: number) =>

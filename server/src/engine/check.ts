@@ -8,7 +8,7 @@ import type { ConfContext, HbaContext, Report, Rule, SqlContext, SqlRule } from 
 import { analyzeSql, utf16OfByte, type ParsedStatement, type SqlAnalysis } from './sql';
 import { historyFiles, historyRoot } from './sql/history';
 import { buildModel, type SchemaModel } from './sql/model';
-import { carryOver, editFootprint, lastCheckOf, rememberCheck } from './sql/carry-over';
+import { carryOver, editFootprint, lastCheckOf, rememberCheck, rememberedAnalysis, type LastCheck } from './sql/carry-over';
 import { alterSystemConf, alterSystemValue } from './sql/alter-system';
 import { applyEdits } from './fix';
 import { CONFIG_FILE, DEFAULT_CONFIG, type EngineConfig } from './config';
@@ -199,14 +199,15 @@ function checkSql(file: string, text: string, opts: CheckOptions, runRule: (rule
   const analysis = analyzeSql(file, text, opts.editing);
   const config = opts.config ?? DEFAULT_CONFIG;
   const prev = opts.editing ? lastCheckOf(file) : undefined;
-  const history = historyOf(analysis, opts, prev?.history);
+  const history = historyOf(analysis, opts, prev);
   const edit = analysis.edit;
   const sameSetup =
     prev !== undefined && edit !== undefined && edit.before === prev.text && prev.pgVersion === opts.pgVersion && prev.config === opts.config &&
     history.length === prev.history.length && history.every((a, i) => a === analysis || a === prev.history[i]);
-  const changed = sameSetup ? editFootprint(edit, analysis) : undefined;
+  const changed = sameSetup ? tryOr(() => editFootprint(edit, analysis)) : undefined;
+  // A rule runs again unless the edit touched nothing it reads; and if carrying over fails, it runs too.
   const carried = (id: string, reads: readonly string[] | undefined) =>
-    changed && reads && !reads.some((t) => changed.has(t)) ? carryOver(prev!.byRule.get(id) ?? [], prev!.analysis, analysis, edit!) : undefined;
+    changed && reads && !reads.some((t) => changed.has(t)) ? tryOr(() => carryOver(prev!.byRule.get(id) ?? [], prev!.analysis, analysis, edit!)) : undefined;
 
   let model: SchemaModel | undefined;
   const ctxOf = (a: SqlAnalysis): SqlContext => ({
@@ -228,25 +229,41 @@ function checkSql(file: string, text: string, opts: CheckOptions, runRule: (rule
     }
     byRule.set(rule.id, out);
   }
-  byRule.set(ALTER_SYSTEM.id, carried(ALTER_SYSTEM.id, ALTER_SYSTEM.reads) ?? history.flatMap((a) => alterSystemFindings(a, opts)));
+  const alterSystem = (a: SqlAnalysis): Finding[] => {
+    try {
+      return alterSystemFindings(a, opts);
+    } catch (e) {
+      return [internalError(a.file, 'the ALTER SYSTEM checks', e)];
+    }
+  };
+  byRule.set(ALTER_SYSTEM.id, carried(ALTER_SYSTEM.id, ALTER_SYSTEM.reads) ?? history.flatMap(alterSystem));
   const findings = [...byRule.values()].flat();
   if (opts.editing && !findings.some((f) => f.rule === INTERNAL_ERROR_RULE))
-    rememberCheck(file, { text, analysis, history, pgVersion: opts.pgVersion, config: opts.config, byRule });
+    rememberCheck(file, { text, analysis, history, pgVersion: opts.pgVersion, config: opts.config, byRule, byFile: new Map(history.map((a) => [a.file, a])) });
   return { findings, history };
+}
+
+/** The value, or undefined when computing it throws. */
+function tryOr<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * The migration history the file belongs to, each file parsed (the checked one from its text). The
- * other files' analyses from the previous check serve again while their texts are the same.
+ * other files' analyses that a remembered check of an edited file holds serve again while their
+ * texts are the same.
  */
-function historyOf(analysis: SqlAnalysis, opts: CheckOptions, previous: SqlAnalysis[] = []): SqlAnalysis[] {
-  const known = new Map(previous.map((a) => [a.file, a]));
+function historyOf(analysis: SqlAnalysis, opts: CheckOptions, prev: LastCheck | undefined): SqlAnalysis[] {
   return historyFiles(analysis.file, opts.fs, opts.config).flatMap((f) => {
     if (f === analysis.file) return [analysis];
     const text = opts.fs.readFile(f);
     if (typeof text !== 'string') return [];
-    const old = known.get(f);
-    return [old && old.text === text ? old : analyzeSql(f, text)];
+    const own = prev?.byFile.get(f);
+    return [own?.text === text ? own : (opts.editing && rememberedAnalysis(f, text)) || analyzeSql(f, text)];
   });
 }
 

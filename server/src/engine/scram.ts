@@ -10,6 +10,7 @@
 // A role created with such a verifier (CREATE ROLE … PASSWORD 'SCRAM-SHA-256$…') logs in with the
 // password it was computed from, and neither the statement nor the server log reveals the password.
 // node:crypto is loaded only when a verifier is computed: it costs every start about 10 ms otherwise.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const crypto = () => require('node:crypto') as typeof import('node:crypto');
 
 /** PostgreSQL's default scram_iterations (the setting exists from 16; 4096 is fixed before that). */

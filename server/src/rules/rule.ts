@@ -86,7 +86,7 @@ export interface SqlRule extends RuleBase {
   wholeHistory?: boolean;
   /**
    * The statement node types (and ERROR, for statements with an error) whose statements can change
-   * this rule's findings; those that read the schema model include MODEL_TYPES. While a file is
+   * this rule's findings; those that read the schema model include MODEL_READS. While a file is
    * edited, an edit that touches none of them keeps the rule's previous findings (carry-over.ts).
    * Absent: any edit runs the rule again.
    */

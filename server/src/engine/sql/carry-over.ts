@@ -4,6 +4,7 @@
 // carried over, moved with the text, and only the other rules run again.
 import type { Finding, Position, Range } from '../types';
 import type { ParsedStatement, SqlAnalysis, SqlEdit } from './index';
+import { RecentMap } from '../recent';
 
 /** The pseudo-type of a statement with an error, which sql-syntax reads. */
 export const ERROR_TYPE = 'ERROR';
@@ -84,17 +85,30 @@ export interface LastCheck {
   config: unknown;
   /** Each rule's findings (and the ALTER SYSTEM checks'), before suppressions. */
   byRule: Map<string, Finding[]>;
+  /** The history's analyses by file. */
+  byFile: Map<string, SqlAnalysis>;
 }
 
-const lastChecks = new Map<string, LastCheck>();
-const EDITED_FILES = 16;
+/** How many files being edited keep their last split and check. */
+export const EDITED_FILES = 16;
+const lastChecks = new RecentMap<string, LastCheck>(EDITED_FILES);
 
 export const lastCheckOf = (file: string) => lastChecks.get(file);
 
+/**
+ * An analysis of `file` with this text that a remembered check holds: files open in the same
+ * history then share their other files' analyses instead of holding a copy each.
+ */
+export function rememberedAnalysis(file: string, text: string): SqlAnalysis | undefined {
+  for (const check of lastChecks.values()) {
+    const a = check.byFile.get(file);
+    if (a && a.text === text) return a;
+  }
+  return undefined;
+}
+
 export function rememberCheck(file: string, check: LastCheck): void {
-  lastChecks.delete(file);
   lastChecks.set(file, check);
-  for (const f of lastChecks.keys()) if (lastChecks.size > EDITED_FILES) lastChecks.delete(f);
 }
 
 export function forgetCheck(file: string): void {

@@ -3,7 +3,8 @@ import type { Position } from '../types';
 import { parseSql, scanSql, type ParseOutcome } from './parser';
 import { splitEdited, splitStatements, type SplitEdit, type SqlStatement } from './split';
 import { lineStarts, positionIn } from '../lines';
-import { forgetCheck } from './carry-over';
+import { EDITED_FILES, forgetCheck } from './carry-over';
+import { RecentMap } from '../recent';
 
 export interface ParsedStatement extends SqlStatement {
   /** The node type of each statement PostgreSQL read here (CreateStmt, GrantStmt…); empty on an error. */
@@ -87,14 +88,13 @@ export function analyzeSql(file: string, text: string, shareTrees = false): SqlA
   const offsetAt = (p: Position): number => Math.min(text.length, (starts[p.line] ?? text.length) + p.character);
   const before = shareTrees ? lastSplits.get(file) : undefined;
   const { statements: split, edit } = before ? splitEdited(before, text) : { statements: splitStatements(text).statements, edit: undefined };
-  // A same-length edit can still add or remove line breaks, which moves the errors after it.
-  const linesMoved = edit !== undefined && (edit.delta !== 0 || starts.length !== before!.lines);
   const statements = split.map((s, i): ParsedStatement => {
-    if (s instanceof Statement) return linesMoved && i >= edit!.newTo && s.error ? s.movedTo(s, positionAt) : s;
+    // An error after the edit is placed again: even a same-length edit can move a line break.
+    if (s instanceof Statement) return edit && i >= edit.newTo && s.error ? s.movedTo(s, positionAt) : s;
     const old = edit && i >= edit.newTo ? before!.statements[i - edit.newTo + edit.oldTo] : undefined;
     return old instanceof Statement ? old.movedTo(s, positionAt) : parsedStatement(s, positionAt, shareTrees);
   });
-  if (shareTrees) remember(file, { text, statements, lines: starts.length });
+  if (shareTrees) lastSplits.set(file, { text, statements });
   const replaced = edit ? before!.statements.slice(edit.from, edit.oldTo) : [];
   return { file, text, statements, positionAt, offsetAt, ...(edit && { edit: { ...edit, replaced } }) };
 }
@@ -113,19 +113,12 @@ function parsedStatement(s: SqlStatement, positionAt: (offset: number) => Positi
 }
 
 /** The last analysis of each file being edited: a keystroke splits again only around the change. */
-const lastSplits = new Map<string, { text: string; statements: ParsedStatement[]; lines: number }>();
-const EDITED_FILES = 16;
+const lastSplits = new RecentMap<string, { text: string; statements: ParsedStatement[] }>(EDITED_FILES);
 
 /** A file no longer edited (closed) keeps nothing here. */
 export function forgetEdited(file: string): void {
   lastSplits.delete(file);
   forgetCheck(file);
-}
-
-function remember(file: string, last: { text: string; statements: ParsedStatement[]; lines: number }) {
-  lastSplits.delete(file);
-  lastSplits.set(file, last);
-  for (const f of lastSplits.keys()) if (lastSplits.size > EDITED_FILES) lastSplits.delete(f);
 }
 
 /**
