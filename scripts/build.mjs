@@ -1,4 +1,6 @@
-// One esbuild script for the three bundles: the VS Code client, the language server, and the CLI.
+// One esbuild script for the bundles: the VS Code client (activation, then the language client), the
+// language server, the CLI, and the CLI's parse worker; the WASM parser and the parameter catalogs
+// are copied beside them.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -30,8 +32,6 @@ const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: fileURLToPath(new URL('client.js', out)), external: ['vscode'] },
   // Loaded by client.js once a PostgreSQL file is open (activation itself stays small).
   { ...common, entryPoints: ['client/src/language-client.ts'], outfile: fileURLToPath(new URL('language-client.js', out)), external: ['vscode'] },
-  // `pg-harden lsp`: the CLI loads it only for that command, so checks do not compile the LSP library.
-  { ...common, entryPoints: ['server/src/cli/lsp.ts'], outfile: fileURLToPath(new URL('lsp.js', out)) },
   { ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: fileURLToPath(new URL('server.js', out)) },
   // The CLI parses large migration sets on a worker thread as well (server/src/engine/sql/parallel.ts).
   { ...common, entryPoints: ['server/src/engine/sql/parse-worker.ts'], outfile: fileURLToPath(new URL('parse-worker.js', out)) },
@@ -40,7 +40,8 @@ const builds = [
     entryPoints: ['server/src/cli/main.ts'],
     outfile: fileURLToPath(new URL('cli.js', out)),
     banner: { js: '#!/usr/bin/env node' },
-    external: [...common.external, './lsp'],
+    // `pg-harden lsp` loads the server bundle beside it, so checks never compile the LSP library.
+    external: [...common.external, './server.js'],
   },
 ];
 

@@ -20,7 +20,7 @@ const ALLOWED: RegExp[] = [
   /^extension\/readme\.md$/i,
   /^extension\/changelog\.md$/i,
   /^extension\/license(\.txt|\.md)?$/i,
-  /^extension\/dist\/(client|language-client|server|cli|lsp|parse-worker)\.js$/,
+  /^extension\/dist\/(client|language-client|server|cli|parse-worker)\.js$/,
   /^extension\/dist\/libpg-query\.wasm$/,
   /^extension\/dist\/catalog\/pg\d+\.json$/,
   /^extension\/syntaxes\/[\w.-]+\.json$/,
@@ -35,7 +35,6 @@ const REQUIRED = [
   'extension/dist/language-client.js',
   'extension/dist/server.js',
   'extension/dist/cli.js',
-  'extension/dist/lsp.js',
   'extension/dist/parse-worker.js',
   'extension/dist/libpg-query.wasm',
 ];
@@ -91,10 +90,10 @@ test('the VSIX ships the bundles, WASM, grammars, snippets, schema and docs, and
   assert.deepEqual(undocumented, [], 'rules without a doc page in the VSIX');
 
   // Packaged with --no-dependencies: a bundle may require only Node built-ins (and the client, vscode),
-  // and files packaged beside it (the parameter catalogs, the CLI's lsp command).
+  // and files packaged beside it (the parameter catalogs, the server bundle that `pg-harden lsp` loads).
   const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
   const besideIt = (m: string) => m.startsWith('./') && [m, `${m}.js`].some((f) => names.includes(`extension/dist/${f.slice(2)}`));
-  for (const bundle of ['client', 'language-client', 'server', 'cli', 'lsp']) {
+  for (const bundle of ['client', 'language-client', 'server', 'cli']) {
     const entry = entries.find((e) => e.name === `extension/dist/${bundle}.js`)!;
     const code = readZipEntry(vsix.file, entry).toString('utf8');
     const required = new Set([...code.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]));

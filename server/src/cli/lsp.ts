@@ -1,7 +1,5 @@
 // `pg-harden lsp --stdio`: the language server of the VS Code extension, for any LSP client
-// (Neovim, Helix, Zed, Emacs, JetBrains). The same startServer as dist/server.js.
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { startServer } from '../lsp/server';
+// (Neovim, Helix, Zed, Emacs, JetBrains): dist/server.js itself, which sits beside the CLI's bundle.
 
 /** The transports createConnection reads from the command line, and the client's process id it watches. */
 const TRANSPORT = /^--(stdio|node-ipc)$/;
@@ -21,5 +19,8 @@ export function lspArgumentError(args: string[]): string | undefined {
  * to the client's log instead of into the protocol on stdout.
  */
 export function startLanguageServer(): void {
-  startServer(createConnection(ProposedFeatures.all));
+  // The server bundle starts the server as it loads. Required by a literal path, left unbundled
+  // (scripts/build.mjs): the CLI does not carry a second copy of the server and its LSP library.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('./server.js');
 }

@@ -19,6 +19,7 @@ import { formatGitlab } from './gitlab';
 import { changedLinesSince, touchesChangedLine } from './changed-lines';
 import { buildBaseline, findingsNotInBaseline, readBaseline, writeBaseline, type Baseline } from './baseline';
 import { readPassword } from './scram-verifier';
+import { lspArgumentError, startLanguageServer } from './lsp';
 
 declare const PG_HARDEN_VERSION: string | undefined;
 const VERSION = typeof PG_HARDEN_VERSION === 'string' ? PG_HARDEN_VERSION : '0.0.0-dev';
@@ -84,9 +85,6 @@ async function dispatch(argv: string[], io: Io): Promise<number | undefined> {
     return command === undefined ? 2 : 0;
   }
   if (command === 'lsp') {
-    // The protocol library is loaded for this command only: it costs every check 30 ms to load.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { lspArgumentError, startLanguageServer } = require('./lsp') as typeof import('./lsp');
     const problem = lspArgumentError(rest);
     if (problem) throw new UsageError(problem);
     startLanguageServer();
