@@ -3,6 +3,7 @@ import { byteRange, codeTokens, historyNodes, historyNodesOfType, quoteIdent, re
 import type { Fix, TextEdit } from '../engine/types';
 import { parseSql } from '../engine/sql/parser';
 import { MODEL_READS, rangeVarOf } from '../engine/sql/model';
+import { ROUTINE_OBJECTS } from '../engine/sql/carry-over';
 import type { SqlAnalysis } from '../engine/sql';
 
 const SECURITY_DOCS = 'https://www.postgresql.org/docs/current/sql-createfunction.html#SQL-CREATEFUNCTION-SECURITY';
@@ -100,9 +101,9 @@ function replayFunctions(history: Parameters<typeof historyNodes>[0]): FunctionS
         targets = [f];
       }
       for (const f of targets) apply(f, n, node.actions);
-    } else if (type === 'RenameStmt' && ['OBJECT_FUNCTION', 'OBJECT_PROCEDURE', 'OBJECT_ROUTINE'].includes(node.renameType)) {
+    } else if (type === 'RenameStmt' && ROUTINE_OBJECTS.has(node.renameType)) {
       for (const f of named(node.object?.ObjectWithArgs)) f.name = `${f.name.split('.').slice(0, -1).join('.')}.${node.newname}`;
-    } else if (type === 'DropStmt' && ['OBJECT_FUNCTION', 'OBJECT_PROCEDURE', 'OBJECT_ROUTINE'].includes(node.removeType)) {
+    } else if (type === 'DropStmt' && ROUTINE_OBJECTS.has(node.removeType)) {
       for (const o of node.objects ?? []) {
         const gone = new Set(named(o.ObjectWithArgs));
         functions = functions.filter((f) => !gone.has(f));

@@ -4,7 +4,7 @@ import { byteRange, callArguments, codeTokens, nodesOf, isStringToken, replaceBy
 import { scanSql } from '../engine/sql/parser';
 import { parseBool } from '../engine/conf/values';
 import type { Fix, Range } from '../engine/types';
-import { SET_CONFIG_TYPE } from '../engine/sql/carry-over';
+import { SET_CONFIG_TYPE, mentionsSetConfig } from '../engine/sql/carry-over';
 
 const SET_DOCS = 'https://www.postgresql.org/docs/current/sql-set.html';
 const SET_CONFIG_DOCS = 'https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-ADMIN-SET';
@@ -139,7 +139,7 @@ export const sqlSessionSet: SqlRule = {
         continue;
       }
       // Most statements never mention set_config: skip the walk and the scan for them.
-      if (!/set_config/i.test(n.stmt.text)) continue;
+      if (!mentionsSetConfig(n.stmt.text)) continue;
       const code = codeTokens(n.stmt);
       for (const call of funcCalls(n.node)) {
         const names = (call.funcname ?? []).map((x: Node) => x.String?.sval ?? '');

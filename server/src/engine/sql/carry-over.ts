@@ -10,22 +10,24 @@ import { RecentMap } from '../recent';
 export const ERROR_TYPE = 'ERROR';
 /** The pseudo-type of a statement that mentions set_config, of any type (the model and sql-session-set read them). */
 export const SET_CONFIG_TYPE = 'set_config';
+export const mentionsSetConfig = (text: string) => /set_config/i.test(text);
 
 /**
  * The pseudo-type of a GRANT or REVOKE on functions or procedures: the model reads only those, and a
  * migration has a GRANT on nearly every table.
  */
 export const ROUTINE_GRANT_TYPE = 'GrantStmt:routine';
-const ROUTINES = new Set(['OBJECT_FUNCTION', 'OBJECT_PROCEDURE', 'OBJECT_ROUTINE']);
+/** The object types of GRANT and REVOKE on functions and procedures. */
+export const ROUTINE_OBJECTS: ReadonlySet<string> = new Set(['OBJECT_FUNCTION', 'OBJECT_PROCEDURE', 'OBJECT_ROUTINE']);
 
 /** What a rule may read of a statement: its node types, and the pseudo-types above. */
 export function footprint(s: ParsedStatement): string[] {
   const out = [...s.types];
   if (s.error) out.push(ERROR_TYPE);
-  if (/set_config/i.test(s.text)) out.push(SET_CONFIG_TYPE);
+  if (mentionsSetConfig(s.text)) out.push(SET_CONFIG_TYPE);
   s.types.forEach((type, i) => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    if (type === 'GrantStmt' && ROUTINES.has((s.ast?.stmts?.[i]?.stmt as any)?.GrantStmt?.objtype)) out.push(ROUTINE_GRANT_TYPE);
+    if (type === 'GrantStmt' && ROUTINE_OBJECTS.has((s.ast?.stmts?.[i]?.stmt as any)?.GrantStmt?.objtype)) out.push(ROUTINE_GRANT_TYPE);
   });
   return out;
 }

@@ -3,7 +3,7 @@
 // that established it, so rules can point there.
 import type { ParsedStatement, SqlAnalysis } from './index';
 import { splitIdentifierString } from '../conf/values';
-import { ROUTINE_GRANT_TYPE, SET_CONFIG_TYPE } from './carry-over';
+import { ROUTINE_GRANT_TYPE, ROUTINE_OBJECTS, SET_CONFIG_TYPE, mentionsSetConfig } from './carry-over';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Node = any;
@@ -100,7 +100,7 @@ export function buildModel(history: SqlAnalysis[]): SchemaModel {
       for (let i = 0; i < stmt.types.length; i++) {
         const type = stmt.types[i];
         // Only the statements the model follows are decoded.
-        if (!MODEL_TYPES.has(type) || (type === 'SelectStmt' && !/set_config/i.test(stmt.text))) continue;
+        if (!MODEL_TYPES.has(type) || (type === 'SelectStmt' && !mentionsSetConfig(stmt.text))) continue;
         const node = (stmt.ast?.stmts?.[i]?.stmt as Node)?.[type];
         if (!node) continue;
         const origin: Origin = { analysis, stmt, node };
@@ -185,7 +185,7 @@ export function buildModel(history: SqlAnalysis[]): SchemaModel {
             break;
           }
           case 'GrantStmt': {
-            if (node.is_grant || node.objtype !== 'OBJECT_FUNCTION' && node.objtype !== 'OBJECT_PROCEDURE' && node.objtype !== 'OBJECT_ROUTINE') break;
+            if (node.is_grant || !ROUTINE_OBJECTS.has(node.objtype)) break;
             const toPublic = (node.grantees ?? []).some((g: Node) => g.RoleSpec?.roletype === 'ROLESPEC_PUBLIC');
             const executes = !node.privileges || node.privileges.some((p: Node) => p.AccessPriv?.priv_name === 'execute');
             if (!toPublic || !executes) break;
