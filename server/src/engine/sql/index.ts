@@ -22,6 +22,8 @@ class Statement implements ParsedStatement {
   types: string[];
   error?: { message: string; position: Position };
   private tree?: ParseResult;
+  /** Where the error is, from the statement's start: a moved statement works its position out again. */
+  private errorOffset = 0;
   constructor(
     s: SqlStatement,
     private parsed?: { json: string; types: string[]; tree?: ParseResult },
@@ -39,8 +41,6 @@ class Statement implements ParsedStatement {
       this.errorOffset = error.offset;
     }
   }
-  /** Where the error is, from the statement's start: a moved statement works its position out again. */
-  private errorOffset = 0;
 
   /** The same statement at another place in the file (an edit before it changed the text's length or lines). */
   movedTo(s: SqlStatement, positionAt: (offset: number) => Position): Statement {
