@@ -1,13 +1,14 @@
-// Splitting again only around an edit (splitChanged, used while a migration is being edited) must
-// give exactly what splitting the whole text gives, for any text and any edit: checked with
-// generated texts built from the constructs that change how psql splits (quotes, dollar quotes,
-// comments, parentheses, BEGIN ATOMIC, meta-commands, variables), and edits anywhere in them.
+// Splitting again only around an edit (splitEdited, used while a migration is being edited) must
+// give exactly what splitting the whole text gives, and say truly what it changed, for any text and
+// any edit: checked with generated texts built from the constructs that change how psql splits
+// (quotes, dollar quotes, comments, parentheses, BEGIN ATOMIC, meta-commands, variables), and edits
+// anywhere in them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { splitChanged, splitStatements } from '../server/src/engine/sql/split';
+import { splitEdited, splitStatements, type SplitEdit, type SqlStatement } from '../server/src/engine/sql/split';
 import { listFiles } from './support/expectations';
 
 const LONG = process.env.PG_HARDEN_FUZZ === 'long';
@@ -29,9 +30,31 @@ function sameAsWholeSplit(before: string, edits: { at: number; remove: number; i
   let prev = { text: before, statements: splitStatements(before).statements };
   for (const e of edits) {
     const text = applyEdit(prev.text, e);
-    const incremental = splitChanged(prev, text);
-    assert.deepEqual(incremental, splitStatements(text).statements, `after ${JSON.stringify(e)} on ${JSON.stringify(prev.text)}`);
+    const { statements: incremental, edit } = splitEdited(prev, text);
+    const why = `after ${JSON.stringify(e)} on ${JSON.stringify(prev.text)}`;
+    assert.deepEqual(incremental, splitStatements(text).statements, why);
+    reportsItsEdit(prev, text, incremental, edit, why);
     prev = { text, statements: incremental };
+  }
+}
+
+/**
+ * What splitEdited says it did is what it did (carry-over relies on it): the texts agree outside the
+ * change, statements before `from` are the old objects, and those after the replaced ones are the old
+ * ones moved by the change in length.
+ */
+function reportsItsEdit(prev: { text: string; statements: SqlStatement[] }, text: string, now: SqlStatement[], edit: SplitEdit, why: string) {
+  assert.equal(edit.before, prev.text, why);
+  assert.equal(edit.delta, text.length - prev.text.length, why);
+  assert.ok(edit.changeStart <= edit.oldChangeEnd && edit.oldChangeEnd <= prev.text.length, why);
+  assert.equal(text.slice(0, edit.changeStart), prev.text.slice(0, edit.changeStart), why);
+  assert.equal(text.slice(edit.oldChangeEnd + edit.delta), prev.text.slice(edit.oldChangeEnd), why);
+  assert.ok(edit.from <= edit.newTo && edit.from <= edit.oldTo && edit.newTo <= now.length && edit.oldTo <= prev.statements.length, why);
+  for (let i = 0; i < edit.from; i++) assert.equal(now[i], prev.statements[i], why);
+  assert.equal(now.length - edit.newTo, prev.statements.length - edit.oldTo, why);
+  for (let i = edit.newTo; i < now.length; i++) {
+    const old = prev.statements[i - edit.newTo + edit.oldTo];
+    assert.deepEqual(now[i], { start: old.start + edit.delta, end: old.end + edit.delta, text: old.text }, why);
   }
 }
 

@@ -203,15 +203,11 @@ export interface SplitEdit {
 
 /**
  * The statements of `text`, given those of an earlier version of it: statements that end before the
- * first changed character are kept, the text is split again from there until a statement ends where
- * one ended before, in the unchanged tail, and the statements after it are kept, moved by the change
- * in length. Every boundary resets the splitter's state, so this equals splitting the whole text.
+ * first changed character are kept (the same objects), the text is split again from there until a
+ * statement ends where one ended before, in the unchanged tail, and the statements after it are kept,
+ * moved by the change in length (copies). Every boundary resets the splitter's state, so this equals
+ * splitting the whole text; `edit` says what changed.
  */
-export function splitChanged<S extends SqlStatement>(before: { text: string; statements: S[] }, text: string): SqlStatement[] {
-  return splitEdited(before, text).statements;
-}
-
-/** splitChanged, with what changed: kept statements are the same objects, moved ones are copies. */
 export function splitEdited<S extends SqlStatement>(
   before: { text: string; statements: S[] },
   text: string,
