@@ -63,8 +63,20 @@ function readCString(m: PgModule, ptr: number): string {
 /** A statement PostgreSQL's parser read: its tree as JSON text, and the node type of each statement in it. */
 export type ParseOutcome = { ok: true; json: string; types: string[]; tree?: ParseResult } | { ok: false; message: string; cursor: number };
 
-/** Top-level statement types, read off the JSON without decoding it: {"stmts":[{"stmt":{"CreateStmt":… */
-const TYPES = /\{"stmt":\{"(\w+)"/g;
+/**
+ * Top-level statement types, read off the JSON without decoding it: {"stmts":[{"stmt":{"CreateStmt":…
+ * (found with indexOf: a regex over the 9 MB of JSON a 1 MB migration parses into cost a cold run
+ * more than the lookups).
+ */
+const STMT = '{"stmt":{"';
+function statementTypes(json: string): string[] {
+  const out: string[] = [];
+  for (let at = json.indexOf(STMT); at >= 0; at = json.indexOf(STMT, at + STMT.length)) {
+    const start = at + STMT.length;
+    out.push(json.slice(start, json.indexOf('"', start)));
+  }
+  return out;
+}
 
 /** Parses one statement. `cursor` is the error's 0-based position in code points, as PostgreSQL counts. */
 export function parseSql(text: string): ParseOutcome {
@@ -81,7 +93,7 @@ export function parseSql(text: string): ParseOutcome {
         return { ok: false, message: message ? readCString(m, message) : 'unknown error', cursor: cursorpos > 0 ? cursorpos - 1 : 0 };
       }
       const json = tree ? readCString(m, tree) : '{"stmts":[]}';
-      return { ok: true, json, types: [...json.matchAll(TYPES)].map((x) => x[1]) };
+      return { ok: true, json, types: statementTypes(json) };
     } finally {
       m._wasm_free_parse_result(result);
     }
