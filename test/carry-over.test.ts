@@ -17,7 +17,7 @@ import { RULES } from '../server/src/rules';
 import type { Report, SqlRule } from '../server/src/rules/rule';
 import { buildModel } from '../server/src/engine/sql/model';
 import { DEFAULT_CONFIG } from '../server/src/engine/config';
-import type { CheckOptions } from '../server/src/engine/types';
+import type { CheckOptions, Finding } from '../server/src/engine/types';
 import { listFiles } from './support/expectations';
 
 const LONG = process.env.PG_HARDEN_FUZZ === 'long';
@@ -63,6 +63,14 @@ function edited(text: string, e: Edit): string {
  * Applies the edits in turn, checking as an editor does (every `every`-th edit, so that several
  * keystrokes can fall between two checks), and compares each check with a fresh one.
  */
+/**
+ * A check's findings, with the SCRAM verifiers that sql-plaintext-password's fixes insert reduced to
+ * their password's place: each is computed with a random salt, so a carried-over fix and a fresh one
+ * hold different (equally valid) verifiers once the rule's cache of them has moved on.
+ */
+const comparable = (findings: Finding[]) =>
+  JSON.parse(JSON.stringify(findings).replace(/SCRAM-SHA-256\$\d+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+/g, 'SCRAM-SHA-256$…'));
+
 function sameAsFresh(file: string, text: string, edits: Edit[], every = 1, opts = OPTS) {
   forgetEdited(file);
   try {
@@ -73,7 +81,7 @@ function sameAsFresh(file: string, text: string, edits: Edit[], every = 1, opts 
       if ((i + 1) % every !== 0 && i !== edits.length - 1) return;
       const kept = checkFile(file, now, 'sql', { ...opts, editing: true });
       const fresh = checkFile(file, now, 'sql', opts);
-      assert.deepEqual(kept, fresh, `${path.basename(file)} after ${JSON.stringify(e)}:\n${now}`);
+      assert.deepEqual(comparable(kept), comparable(fresh), `${path.basename(file)} after ${JSON.stringify(e)}:\n${now}`);
     });
   } finally {
     forgetEdited(file);
@@ -90,7 +98,7 @@ test('a series of edits anywhere in every fixture and example, checked after eve
       ),
       ([input, edits, every]) => sameAsFresh(input.file, input.text, edits, every),
     ),
-    { numRuns: LONG ? 20_000 : 300, seed: LONG ? Date.now() : 11 },
+    { numRuns: LONG ? 20_000 : 300, seed: LONG ? Number(process.env.PG_HARDEN_SEED ?? Date.now()) : 11 },
   );
 });
 

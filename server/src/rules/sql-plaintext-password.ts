@@ -3,6 +3,7 @@ import { nodesOf, isPsqlVariable, replaceBytes, stringTokenAfter, type HistoryNo
 import type { ScanToken } from 'libpg-query';
 import { isMd5Hash, isScramVerifier, scramVerifier } from '../engine/scram';
 import { CREATE_ROLE_DOCS, roleOf } from './sql-superuser-role';
+import { RecentMap } from '../engine/recent';
 
 export const AUTH_PASSWORD_DOCS = 'https://www.postgresql.org/docs/current/auth-password.html';
 
@@ -35,13 +36,11 @@ export function passwordLiterals(ctx: SqlContext): PasswordLiteral[] {
  * The fix's verifier, computed once per password and kept for later checks: 4,096 rounds of
  * PBKDF2 on every keystroke cost more than the rest of the rule. Only what the open files hold.
  */
-const verifiers = new Map<string, string>();
+const verifiers = new RecentMap<string, string>(256);
 function verifierFor(password: string): string {
-  let v = verifiers.get(password);
-  if (!v) {
-    if (verifiers.size >= 256) verifiers.clear();
-    verifiers.set(password, (v = scramVerifier(password)));
-  }
+  // Set again on every use, so the passwords of the files being edited are the last to go.
+  const v = verifiers.get(password) ?? scramVerifier(password);
+  verifiers.set(password, v);
   return v;
 }
 
