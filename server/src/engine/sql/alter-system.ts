@@ -20,6 +20,10 @@ export interface AlterSystemLine {
  */
 const LIST_QUOTE = new Set(['search_path', 'temp_tablespaces', 'session_preload_libraries', 'shared_preload_libraries', 'local_preload_libraries', 'unix_socket_directories']);
 
+/** A parameter name as postgresql.conf spells one (ID or QUALIFIED_ID in guc-file.l). */
+const CONF_NAME = /^[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*(\.[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?$/;
+const INCLUDES = new Set(['include', 'include_if_exists', 'include_dir']);
+
 /** The SQL that makes ALTER SYSTEM SET `name` write `value` into postgresql.auto.conf. */
 export function alterSystemValue(name: string, value: string): string {
   const literal = (v: string) => `'${v.replace(/'/g, "''")}'`;
@@ -43,6 +47,9 @@ export function alterSystemConf(a: SqlAnalysis): { text: string; lines: AlterSys
       // PostgreSQL refuses a newline in an ALTER SYSTEM value (it would break the file); such a
       // statement writes nothing, and as one line each here it would shift every later line.
       if (values.some((v: string | undefined) => v === undefined || v.includes('\n'))) continue;
+      // Nor does it write a name that is no parameter's ("a b", one with a newline, include): as a
+      // line here it would be another line, or a directive.
+      if (!CONF_NAME.test(set.name) || INCLUDES.has(set.name.toLowerCase())) continue;
       // Several values make a list, as PostgreSQL writes it: 'a, b'.
       out.push(`${set.name} = '${values.join(', ').replace(/'/g, "''")}'`);
       // The values run to the end of the statement: ALTER SYSTEM SET name = v[, v…];
