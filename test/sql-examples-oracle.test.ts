@@ -133,6 +133,27 @@ test('insecure migrations: the server refuses exactly what sql-syntax flags, bef
   );
 });
 
+test('ALTER SYSTEM with a name that is no parameter\'s: PostgreSQL refuses exactly those statements, with our message', async () => {
+  const file = path.join(ROOT, 'test', 'fixtures', 'sql', 'alter-system', '002_names.sql');
+  const analysis = analyzeSql(file, fs.readFileSync(file, 'utf8'));
+  const reported = checkFile(file, analysis.text, 'sql', { pgVersion: 17, fs: nodeFileSystem }).filter((f) => f.rule === 'conf-unknown-parameter');
+  const refused: string[] = [];
+  try {
+    for (const stmt of analysis.statements) {
+      if (!stmt.types.includes('AlterSystemStmt')) continue;
+      try {
+        await server.query(stmt.text);
+      } catch (e) {
+        refused.push(`${analysis.positionAt(stmt.start + stmt.text.search(/ALTER/)).line}: ${(e as Error).message}`);
+      }
+    }
+  } finally {
+    await server.query('ALTER SYSTEM RESET ALL');
+  }
+  assert.deepEqual(refused, reported.map((f) => `${f.range.start.line}: ${f.pgError}`));
+  assert.equal(refused.length, 3);
+});
+
 test('ALTER SYSTEM fixes: each fixed statement runs, and the value PostgreSQL writes satisfies the conf rule', async () => {
   const file = path.join(ROOT, 'test', 'fixtures', 'sql', 'alter-system', '001_settings.sql');
   const text = fs.readFileSync(file, 'utf8');

@@ -155,12 +155,18 @@ export function uniqueFindings(findings: Finding[]): Finding[] {
  * the same statement with that value.
  */
 function alterSystemFindings(analysis: SqlAnalysis, opts: CheckOptions): Finding[] {
-  const { text, lines } = alterSystemConf(analysis);
-  if (!lines.length) return [];
+  const { text, lines, refused } = alterSystemConf(analysis);
+  const at = (stmt: ParsedStatement, byte: number) => analysis.positionAt(stmt.start + utf16OfByte(stmt.text, byte));
+  // A name no parameter has is refused by PostgreSQL itself, as the conf rule would say of a line.
+  const unknown = refused.map(({ stmt, name, start, end }): Finding => {
+    const pgError = `unrecognized configuration parameter "${name}"`;
+    const message = `ALTER SYSTEM: ${pgError}. PostgreSQL refuses this statement, so the migration fails here.`;
+    return { file: analysis.file, rule: 'conf-unknown-parameter', severity: 'error', range: { start: at(stmt, start), end: at(stmt, end) }, message, pgError, fixes: [] };
+  });
+  if (!lines.length) return unknown;
   const pseudo = `${analysis.file}#ALTER SYSTEM`;
   const confOpts = { ...opts, fs: { readFile: () => ({ code: 'ENOENT' }), readDir: () => ({ code: 'ENOENT' }) } };
   const conf = checkFile(pseudo, text, 'conf', confOpts);
-  const at = (stmt: ParsedStatement, byte: number) => analysis.positionAt(stmt.start + utf16OfByte(stmt.text, byte));
   return conf
     // ALTER SYSTEM replaces the parameter's line in postgresql.auto.conf: it never writes a duplicate.
     .filter((f) => f.file === pseudo && lines[f.range.start.line] && f.rule !== 'conf-duplicate')
@@ -174,7 +180,8 @@ function alterSystemFindings(analysis: SqlAnalysis, opts: CheckOptions): Finding
         return [{ ...fix, edits: [{ file: analysis.file, range, newText: alterSystemValue(line.name, value) }] }];
       });
       return { file: analysis.file, rule: f.rule, severity: f.severity, range, message: `ALTER SYSTEM: ${f.message}`, fixes };
-    });
+    })
+    .concat(unknown);
 }
 
 /** The value a conf fix gives the setting on `line`, when that is all it does. */

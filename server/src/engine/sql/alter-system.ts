@@ -34,10 +34,23 @@ export function alterSystemValue(name: string, value: string): string {
   return literal(value);
 }
 
-/** The postgresql.auto.conf lines the file's ALTER SYSTEM statements write, and where each came from. */
-export function alterSystemConf(a: SqlAnalysis): { text: string; lines: AlterSystemLine[] } {
+/** A statement setting a name that is no parameter's: PostgreSQL refuses it. */
+export interface RefusedName {
+  stmt: ParsedStatement;
+  name: string;
+  /** Byte span from the statement's first word to the end of the name. */
+  start: number;
+  end: number;
+}
+
+/**
+ * The postgresql.auto.conf lines the file's ALTER SYSTEM statements write, and where each came from;
+ * and the statements that set a name no parameter has, which write nothing.
+ */
+export function alterSystemConf(a: SqlAnalysis): { text: string; lines: AlterSystemLine[]; refused: RefusedName[] } {
   const out: string[] = [];
   const lines: AlterSystemLine[] = [];
+  const refused: RefusedName[] = [];
   for (const stmt of a.statements) {
     if (!stmt.types.includes('AlterSystemStmt')) continue;
     for (const raw of stmt.ast?.stmts ?? []) {
@@ -47,18 +60,21 @@ export function alterSystemConf(a: SqlAnalysis): { text: string; lines: AlterSys
       // PostgreSQL refuses a newline in an ALTER SYSTEM value (it would break the file); such a
       // statement writes nothing, and as one line each here it would shift every later line.
       if (values.some((v: string | undefined) => v === undefined || v.includes('\n'))) continue;
+      const code = scanSql(stmt.text).filter((t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT' && t.text !== ';');
       // Nor does it write a name that is no parameter's ("a b", one with a newline, include): as a
-      // line here it would be another line, or a directive.
-      if (!CONF_NAME.test(set.name) || INCLUDES.has(set.name.toLowerCase())) continue;
+      // line here it would be another line, or a directive. ALTER SYSTEM SET name: the fourth word.
+      if (!CONF_NAME.test(set.name) || INCLUDES.has(set.name.toLowerCase())) {
+        refused.push({ stmt, name: set.name, start: code[0]?.start ?? 0, end: code[3]?.end ?? stmt.text.length });
+        continue;
+      }
       // Several values make a list, as PostgreSQL writes it: 'a, b'.
       out.push(`${set.name} = '${values.join(', ').replace(/'/g, "''")}'`);
       // The values run to the end of the statement: ALTER SYSTEM SET name = v[, v…];
-      const code = scanSql(stmt.text).filter((t) => t.text !== ';');
       const valueEnd = code.length ? code[code.length - 1].end : stmt.text.length;
       lines.push({ stmt, name: set.name, valueLocation: set.args[0].A_Const?.location ?? 0, valueEnd });
     }
   }
-  return { text: out.join('\n') + (out.length ? '\n' : ''), lines };
+  return { text: out.join('\n') + (out.length ? '\n' : ''), lines, refused };
 }
 
 function constText(n: Node): string | undefined {
