@@ -246,7 +246,10 @@ if (require.main === module) {
       out: (s) => process.stdout.write(s + '\n'),
       err: (s) => process.stderr.write(s + '\n'),
       color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
-      stdin: process.stdin,
+      // A getter: opening standard input costs every run that never reads it (all but scram-verifier).
+      get stdin() {
+        return process.stdin;
+      },
       prompt: (s) => process.stderr.write(s),
     });
     if (code !== undefined) process.exitCode = code;
