@@ -19,3 +19,8 @@ export function positionIn(starts: number[], offset: number): Position {
   }
   return { line: lo, character: offset - starts[lo] };
 }
+
+/** The UTF-16 offset of a line and character, given the line starts (the end of the text at most). */
+export function offsetIn(starts: number[], p: Position, length: number): number {
+  return Math.min(length, (starts[p.line] ?? length) + p.character);
+}

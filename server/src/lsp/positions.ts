@@ -3,7 +3,7 @@
 // maps positions between the two; for every other file both count alike.
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Position, Range } from 'vscode-languageserver/node';
-import { lineStarts, positionIn } from '../engine/lines';
+import { lineStarts, offsetIn, positionIn } from '../engine/lines';
 
 export interface PositionMap {
   toEditor(p: Position): Position;
@@ -18,7 +18,7 @@ export function positionMap(text: string | undefined): PositionMap {
   if (text === undefined || text.indexOf('\r') < 0 || !LONE_CR.test(text)) return identity;
   const editor = TextDocument.create('file:///x', 'x', 0, text);
   const starts = lineStarts(text);
-  const engineOffset = (p: Position) => Math.min(text.length, (starts[p.line] ?? text.length) + p.character);
+  const engineOffset = (p: Position) => offsetIn(starts, p, text.length);
   return {
     toEditor: (p) => editor.positionAt(engineOffset(p)),
     toEngine: (p) => positionIn(starts, editor.offsetAt(p)),

@@ -2,7 +2,7 @@ import type { ParseResult } from 'libpg-query';
 import type { Position } from '../types';
 import { parseSql, scanSql, type ParseOutcome } from './parser';
 import { splitEdited, splitStatements, type SplitEdit, type SqlStatement } from './split';
-import { lineStarts, positionIn } from '../lines';
+import { lineStarts, offsetIn, positionIn } from '../lines';
 import { EDITED_FILES, forgetCheck } from './carry-over';
 import { RecentMap } from '../recent';
 
@@ -85,7 +85,7 @@ export function analyzeSql(file: string, text: string, shareTrees = false): SqlA
   const starts = lineStarts(text);
   // PostgreSQL puts "at end of input" one past the last character.
   const positionAt = (offset: number): Position => positionIn(starts, Math.max(0, Math.min(offset, text.length)));
-  const offsetAt = (p: Position): number => Math.min(text.length, (starts[p.line] ?? text.length) + p.character);
+  const offsetAt = (p: Position): number => offsetIn(starts, p, text.length);
   const before = shareTrees ? lastSplits.get(file) : undefined;
   const { statements: split, edit } = before ? splitEdited(before, text) : { statements: splitStatements(text).statements, edit: undefined };
   const statements = split.map((s, i): ParsedStatement => {
