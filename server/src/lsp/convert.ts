@@ -11,6 +11,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { Finding, Fix, Severity, TextEdit } from '../engine/types';
 import { RULES } from '../rules';
+import { pushTo } from '../engine/map-lists';
 
 export const SOURCE = 'pg-hardening';
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.pg-hardening`;
@@ -53,9 +54,7 @@ export function toDiagnostic(f: Finding): Diagnostic {
 export function toWorkspaceEdit(edits: TextEdit[], versions: (uri: string) => number | null): WorkspaceEdit {
   const byUri = new Map<string, LspTextEdit[]>();
   for (const e of edits) {
-    const uri = pathToUri(e.file);
-    if (!byUri.has(uri)) byUri.set(uri, []);
-    byUri.get(uri)!.push({ range: e.range, newText: e.newText });
+    pushTo(byUri, pathToUri(e.file), { range: e.range, newText: e.newText });
   }
   return {
     documentChanges: [...byUri].map(([uri, list]) => ({ textDocument: { uri, version: versions(uri) }, edits: list })),

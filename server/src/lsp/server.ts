@@ -40,6 +40,7 @@ import { historyRoot } from '../engine/sql/history';
 import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import { releaseMemory } from './release-memory';
+import { pushTo } from '../engine/map-lists';
 
 const LANGUAGE_KINDS: Record<string, FileKind> = { 'pg-hba': 'hba', 'pg-ident': 'ident', 'pg-conf': 'conf', sql: 'sql' };
 
@@ -240,9 +241,7 @@ export function startServer(connection: Connection): void {
       return m;
     };
     for (const f of findings) {
-      const uri = pathToUri(f.file);
-      if (!byFile.has(uri)) byFile.set(uri, []);
-      byFile.get(uri)!.push(toDiagnostic(inEditorCoordinates(f, mapOf)));
+      pushTo(byFile, pathToUri(f.file), toDiagnostic(inEditorCoordinates(f, mapOf)));
     }
     for (const [fileUri, perOrigin] of contributions)
       if (perOrigin.has(origin) && !byFile.has(fileUri)) {

@@ -7,6 +7,7 @@ export { utf16OfByte };
 import { scanSql } from '../engine/sql/parser';
 import type { Range, RelatedLocation, TextEdit } from '../engine/types';
 import type { Origin } from '../engine/sql/model';
+import { pushTo } from '../engine/map-lists';
 import type { SqlContext } from './rule';
 
 /** A parse-tree node. The tree's shape is @pgsql/types'; rules read a few fields of it. */
@@ -148,11 +149,7 @@ function grouped<K>(cache: WeakMap<SqlAnalysis[], Map<K, HistoryNode[]>>, histor
   let groups = cache.get(history);
   if (!groups) {
     groups = new Map();
-    for (const n of historyNodes(history)) {
-      const k = key(n);
-      if (!groups.has(k)) groups.set(k, []);
-      groups.get(k)!.push(n);
-    }
+    for (const n of historyNodes(history)) pushTo(groups, key(n), n);
     cache.set(history, groups);
   }
   return groups;
@@ -392,12 +389,7 @@ export function policiesIn(ctx: { history: SqlAnalysis[]; analysis: SqlAnalysis 
   if (!byFile) {
     byFile = new Map();
     for (const p of replayPolicies(ctx.history)) {
-      for (const a of new Set([p.created.analysis, p.using?.analysis, p.check?.analysis])) {
-        if (!a) continue;
-        const list = byFile.get(a);
-        if (list) list.push(p);
-        else byFile.set(a, [p]);
-      }
+      for (const a of new Set([p.created.analysis, p.using?.analysis, p.check?.analysis])) if (a) pushTo(byFile, a, p);
     }
     policiesByFile.set(ctx.history, byFile);
   }

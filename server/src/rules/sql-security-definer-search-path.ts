@@ -5,6 +5,7 @@ import { parseSql } from '../engine/sql/parser';
 import { MODEL_READS, rangeVarOf } from '../engine/sql/model';
 import { ROUTINE_OBJECTS } from '../engine/sql/carry-over';
 import type { SqlAnalysis } from '../engine/sql';
+import { pushTo } from '../engine/map-lists';
 
 const SECURITY_DOCS = 'https://www.postgresql.org/docs/current/sql-createfunction.html#SQL-CREATEFUNCTION-SECURITY';
 const SAFE_PATH = 'pg_catalog, pg_temp';
@@ -53,10 +54,7 @@ function functionsByFile(functions: FunctionState[]): Map<SqlAnalysis, FunctionS
   const byFile = new Map<SqlAnalysis, FunctionState[]>();
   for (const f of functions) {
     const a = (f.path ?? f.definer)?.n.analysis;
-    if (!a) continue;
-    const list = byFile.get(a);
-    if (list) list.push(f);
-    else byFile.set(a, [f]);
+    if (a) pushTo(byFile, a, f);
   }
   return byFile;
 }

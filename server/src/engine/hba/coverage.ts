@@ -3,6 +3,7 @@
 import { prefixLength, rangeCovers, type Bytes } from './address';
 import type { ConnectionType, HbaRecord } from './record';
 import { isKeyword } from './record';
+import { pushTo } from '../map-lists';
 import type { Token } from './tokenize';
 
 /** The transport states a TCP record type admits: plain, TLS, GSSAPI-encrypted. */
@@ -93,11 +94,11 @@ class RecordIndex {
     if (a?.kind === 'ip' && length !== undefined && a.range.family === 4) {
       let byAddress = this.v4.get(length);
       if (!byAddress) this.v4.set(length, (byAddress = new Map()));
-      push(byAddress, v4Key(length, a.range.addr), j);
+      pushTo(byAddress, v4Key(length, a.range.addr), j);
       return;
     }
     if (a?.kind === 'ip' && length !== undefined) this.v6Lengths.add(length);
-    push(this.named, namedKey(r, length), j);
+    pushTo(this.named, namedKey(r, length), j);
   }
 
   /** Every bucket that may hold a record covering r. */
@@ -129,12 +130,6 @@ class RecordIndex {
     }
     return out;
   }
-}
-
-function push<K>(map: Map<K, number[]>, key: K, j: number) {
-  const list = map.get(key);
-  if (list) list.push(j);
-  else map.set(key, [j]);
 }
 
 /** The first `prefix` bits of an IPv4 address, as a signed 32-bit integer. */
