@@ -23,7 +23,7 @@ export class Token {
   ) {}
 
   get range(): Range {
-    return { start: positionIn(this.where, this.start), end: positionIn(this.where, this.end, true) };
+    return { start: positionInLine(this.where, this.start), end: positionInLine(this.where, this.end, true) };
   }
 
   /** This token as read through the `@file` reference `at`, in whose place it stands. */
@@ -54,7 +54,7 @@ export interface LogicalLine {
 }
 
 /** Position of the character at offset (or of the end, with end=true: just after offset-1). */
-export function positionIn(l: LogicalLine, offset: number, end = false): Position {
+function positionInLine(l: LogicalLine, offset: number, end = false): Position {
   if (!l.joined) return { line: l.line, character: offset };
   const { starts, lines } = l.joined;
   const probe = end && offset > 0 ? offset - 1 : offset;
@@ -187,7 +187,7 @@ export function tokenizeLine(
       const from = reader.pos;
       const t = reader.next();
       if (reader.tooLong) {
-        const at = { start: positionIn(l, from), end: positionIn(l, l.text.length, true) };
+        const at = { start: positionInLine(l, from), end: positionInLine(l, l.text.length, true) };
         return { fields, error: { message: 'authentication file token too long', range: at } };
       }
       if (!t) break;
