@@ -21,27 +21,6 @@ export interface StatementNode {
   node: Node;
 }
 
-/** A statement's node, decoded from the tree when a rule first reads it. */
-class LazyStatementNode implements StatementNode {
-  private decoded?: { node: Node };
-  constructor(
-    readonly stmt: ParsedStatement,
-    readonly type: string,
-    private readonly i: number,
-  ) {}
-  get node(): Node {
-    this.decoded ??= { node: (this.stmt.ast?.stmts?.[this.i]?.stmt as Node)?.[this.type] };
-    return this.decoded.node;
-  }
-}
-
-/** Every statement that parsed, with its node (decoded when a rule first reads it). */
-export function statementNodes(a: SqlAnalysis): StatementNode[] {
-  const out: StatementNode[] = [];
-  for (const stmt of a.statements) stmt.types.forEach((type, i) => out.push(new LazyStatementNode(stmt, type, i)));
-  return out;
-}
-
 const tokenCache = new WeakMap<ParsedStatement, ScanToken[]>();
 export function tokens(stmt: ParsedStatement): ScanToken[] {
   let t = tokenCache.get(stmt);
@@ -127,8 +106,48 @@ export const POLICY_DOCS = 'https://www.postgresql.org/docs/current/sql-createpo
 /** A statement of a migration history: its file, and its place in the order the history runs. */
 export interface HistoryNode extends StatementNode {
   analysis: SqlAnalysis;
-  /** Position in the whole history (later statements have larger numbers). */
+  /** Position in the whole history (later statements have larger numbers; see positionsIn). */
   index: number;
+}
+
+/** A statement's node, decoded from the tree when a rule first reads it. */
+class LazyHistoryNode implements HistoryNode {
+  private decoded?: { node: Node };
+  constructor(
+    readonly stmt: ParsedStatement,
+    readonly type: string,
+    private readonly i: number,
+    readonly analysis: SqlAnalysis,
+    readonly index: number,
+  ) {}
+  get node(): Node {
+    this.decoded ??= { node: (this.stmt.ast?.stmts?.[this.i]?.stmt as Node)?.[this.type] };
+    return this.decoded.node;
+  }
+}
+
+/**
+ * Where each file's statements start in the history's order: statement k of a file is at its start
+ * plus k, and node i of that statement's n nodes at i/n more. Nodes found apart (of some types, of
+ * one file) then still compare by their place in the history.
+ */
+function positionsIn(history: SqlAnalysis[]): Map<SqlAnalysis, number> {
+  const starts = new Map<SqlAnalysis, number>();
+  let at = 0;
+  for (const a of history) {
+    starts.set(a, at);
+    at += a.statements.length;
+  }
+  return starts;
+}
+
+/** The nodes of the statements at `indices` in one file of the history, those of `types` only when given. */
+function nodesAt(analysis: SqlAnalysis, start: number, indices: Iterable<number>, out: HistoryNode[], types?: readonly string[]) {
+  for (const k of indices) {
+    const stmt = analysis.statements[k];
+    for (let i = 0; i < stmt.types.length; i++)
+      if (!types || types.includes(stmt.types[i])) out.push(new LazyHistoryNode(stmt, stmt.types[i], i, analysis, start + k + i / stmt.types.length));
+  }
 }
 
 const historyCache = new WeakMap<SqlAnalysis[], HistoryNode[]>();
@@ -136,9 +155,8 @@ const historyCache = new WeakMap<SqlAnalysis[], HistoryNode[]>();
 export function historyNodes(history: SqlAnalysis[]): HistoryNode[] {
   let out = historyCache.get(history);
   if (!out) {
-    // Assigned rather than spread, so that each node stays unread until a rule asks for it.
-    out = history.flatMap((analysis) => statementNodes(analysis).map((s) => Object.assign(s, { analysis, index: 0 })));
-    out.forEach((n, i) => (n.index = i));
+    out = [];
+    for (const [analysis, start] of positionsIn(history)) nodesAt(analysis, start, analysis.statements.keys(), out);
     historyCache.set(history, out);
   }
   return out;
@@ -158,16 +176,19 @@ function grouped<K>(cache: WeakMap<SqlAnalysis[], Map<K, HistoryNode[]>>, histor
 const typeCache = new WeakMap<SqlAnalysis[], Map<string, HistoryNode[]>>();
 /**
  * The history's statements of the given types, in the order they run. Rules that look for a later
- * statement undoing an earlier one search these, not every statement of the history.
+ * statement undoing an earlier one search these, not every statement of the history. Found from
+ * each file's list of statements of these types, without a node for every statement: the policy
+ * and function rules ask for these at each keystroke that edits a policy or function.
  */
 export function historyNodesOfType(history: SqlAnalysis[], ...types: string[]): HistoryNode[] {
-  const byType = grouped(typeCache, history, (n) => n.type);
+  let byKey = typeCache.get(history);
+  if (!byKey) typeCache.set(history, (byKey = new Map()));
   const key = types.join(' ');
-  let nodes = byType.get(key);
+  let nodes = byKey.get(key);
   if (!nodes) {
-    // Several types: merged once, in history order, and kept under the joined key.
-    nodes = types.flatMap((t) => byType.get(t) ?? []).sort((a, b) => a.index - b.index);
-    byType.set(key, nodes);
+    nodes = [];
+    for (const [analysis, start] of positionsIn(history)) nodesAt(analysis, start, analysis.statementsOfTypes(types), nodes, types);
+    byKey.set(key, nodes);
   }
   return nodes;
 }
@@ -313,6 +334,7 @@ export interface PolicyState {
   check?: HistoryNode;
 }
 
+const POLICY_TYPES = ['CreatePolicyStmt', 'AlterPolicyStmt', 'RenameStmt', 'DropStmt'];
 const policyCache = new WeakMap<SqlAnalysis[], PolicyState[]>();
 /**
  * Every policy the history creates and does not drop, with the statements whose USING and WITH CHECK
@@ -324,11 +346,8 @@ export function replayPolicies(history: SqlAnalysis[]): PolicyState[] {
   if (cached) return cached;
   const policies = new Map<string, PolicyState>();
   const key = (table: string, name: string) => `${table}\u0000${name}`;
-  for (const n of historyNodes(history)) {
-    const { type } = n;
-    // Only these kinds change policies; reading others' nodes would decode every statement.
-    if (type !== 'CreatePolicyStmt' && type !== 'AlterPolicyStmt' && type !== 'RenameStmt' && type !== 'DropStmt') continue;
-    const node = n.node;
+  for (const n of historyNodesOfType(history, ...POLICY_TYPES)) {
+    const { type, node } = n;
     if (type === 'CreatePolicyStmt') {
       const table = qualifiedName(node.table);
       policies.set(key(table, node.policy_name), {

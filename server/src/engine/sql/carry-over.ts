@@ -32,6 +32,14 @@ export function footprint(s: ParsedStatement): string[] {
   return out;
 }
 
+/** Whether a statement's footprint has one of `types` (footprint() without making the list). */
+export function touches(s: ParsedStatement, types: ReadonlySet<string>): boolean {
+  for (const t of s.types) if (types.has(t)) return true;
+  if (s.error && types.has(ERROR_TYPE)) return true;
+  if (types.has(SET_CONFIG_TYPE) && mentionsSetConfig(s.text)) return true;
+  return types.has(ROUTINE_GRANT_TYPE) && s.types.includes('GrantStmt') && footprint(s).includes(ROUTINE_GRANT_TYPE);
+}
+
 /** The footprints of the statements an edit replaced and of those that replaced them. */
 export function editFootprint(edit: SqlEdit, after: SqlAnalysis): Set<string> {
   const types = new Set<string>();

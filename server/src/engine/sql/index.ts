@@ -3,7 +3,7 @@ import type { Position } from '../types';
 import { parseSql, scanSql, type ParseOutcome } from './parser';
 import { splitEdited, splitStatements, type SplitEdit, type SqlStatement } from './split';
 import { lineStarts, offsetIn, positionIn } from '../lines';
-import { EDITED_FILES, forgetCheck } from './carry-over';
+import { EDITED_FILES, forgetCheck, touches } from './carry-over';
 import { RecentMap } from '../recent';
 
 export interface ParsedStatement extends SqlStatement {
@@ -67,8 +67,22 @@ export interface SqlAnalysis {
   positionAt(offset: number): Position;
   /** The UTF-16 offset of a line/character in the file (the inverse of positionAt). */
   offsetAt(position: Position): number;
+  /** The indices of the statements whose footprint (carry-over.ts) has one of `types`, in order. */
+  statementsOfTypes(types: readonly string[]): readonly number[];
+  /**
+   * Those statements' indices, and what `read` makes of each. Kept per reader and list of types; for
+   * a file being edited, made from the previous analysis's by reading only the statements the edit
+   * replaced and moving the later ones, so a keystroke does not walk every statement again. `read`
+   * must depend on the statement's text alone.
+   */
+  readStatements<T>(types: readonly string[], read: (s: ParsedStatement) => T): StatementsRead<T>;
   /** For a file being edited: what changed since the previous analysis of it. */
   edit?: SqlEdit;
+}
+
+export interface StatementsRead<T> {
+  indices: readonly number[];
+  values: readonly T[];
 }
 
 export interface SqlEdit extends SplitEdit {
@@ -94,9 +108,51 @@ export function analyzeSql(file: string, text: string, shareTrees = false): SqlA
     const old = edit && i >= edit.newTo ? before!.statements[i - edit.newTo + edit.oldTo] : undefined;
     return old instanceof Statement ? old.movedTo(s, positionAt) : parsedStatement(s, positionAt, shareTrees);
   });
-  if (shareTrees) lastSplits.set(file, { text, statements });
+  const reads: Reads = new Map();
+  const previous = edit && before!.reads;
+  const readStatements = <T>(types: readonly string[], read: (s: ParsedStatement) => T): StatementsRead<T> => {
+    const key = types.join(' ');
+    let byTypes = reads.get(read);
+    if (!byTypes) reads.set(read, (byTypes = new Map()));
+    let list = byTypes.get(key) as StatementsRead<T> | undefined;
+    if (!list) {
+      const wanted = new Set(types);
+      const out = { indices: [] as number[], values: [] as T[] };
+      const add = (i: number) => {
+        if (!touches(statements[i], wanted)) return;
+        out.indices.push(i);
+        out.values.push(read(statements[i]));
+      };
+      const old = previous?.get(read)?.get(key) as StatementsRead<T> | undefined;
+      if (old) readAfterEdit(old, edit!, add, out);
+      else for (let i = 0; i < statements.length; i++) add(i);
+      byTypes.set(key, (list = out));
+    }
+    return list;
+  };
+  const statementsOfTypes = (types: readonly string[]) => readStatements(types, readNothing).indices;
+  if (shareTrees) lastSplits.set(file, { text, statements, reads });
   const replaced = edit ? before!.statements.slice(edit.from, edit.oldTo) : [];
-  return { file, text, statements, positionAt, offsetAt, ...(edit && { edit: { ...edit, replaced } }) };
+  return { file, text, statements, positionAt, offsetAt, statementsOfTypes, readStatements, ...(edit && { edit: { ...edit, replaced } }) };
+}
+
+/** Each reader's results, by the list of types they were read for. */
+type Reads = Map<(s: ParsedStatement) => unknown, Map<string, StatementsRead<unknown>>>;
+const readNothing = () => undefined;
+
+/** The previous analysis's results, after an edit: the statements it replaced read again (`add`), the later ones moved. */
+function readAfterEdit<T>(old: StatementsRead<T>, edit: SplitEdit, add: (i: number) => void, out: { indices: number[]; values: T[] }) {
+  let k = 0;
+  for (; k < old.indices.length && old.indices[k] < edit.from; k++) {
+    out.indices.push(old.indices[k]);
+    out.values.push(old.values[k]);
+  }
+  for (let i = edit.from; i < edit.newTo; i++) add(i);
+  while (k < old.indices.length && old.indices[k] < edit.oldTo) k++;
+  for (const shift = edit.newTo - edit.oldTo; k < old.indices.length; k++) {
+    out.indices.push(old.indices[k] + shift);
+    out.values.push(old.values[k]);
+  }
 }
 
 function parsedStatement(s: SqlStatement, positionAt: (offset: number) => Position, shareTrees: boolean): Statement {
@@ -113,7 +169,7 @@ function parsedStatement(s: SqlStatement, positionAt: (offset: number) => Positi
 }
 
 /** The last analysis of each file being edited: a keystroke splits again only around the change. */
-const lastSplits = new RecentMap<string, { text: string; statements: ParsedStatement[] }>(EDITED_FILES);
+const lastSplits = new RecentMap<string, { text: string; statements: ParsedStatement[]; reads: Reads }>(EDITED_FILES);
 
 /** A file no longer edited (closed) keeps nothing here. */
 export function forgetEdited(file: string): void {

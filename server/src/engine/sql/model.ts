@@ -19,9 +19,9 @@ export interface Origin {
 export interface TableFact {
   name: string; // schema.table
   created: Origin;
-  columns: string[];
+  columns: readonly string[];
   /** Type of each column as a cast can name it (int8, uuid, text). */
-  columnTypes: Map<string, string>;
+  columnTypes: ReadonlyMap<string, string>;
   rlsEnabled?: Origin;
   rlsForced?: Origin;
   /** The DISABLE ROW LEVEL SECURITY that left it off, when one did. */
@@ -90,55 +90,129 @@ export const MODEL_READS: readonly string[] = [...MODEL_TYPES]
   .filter((t) => t !== 'SelectStmt' && t !== 'GrantStmt')
   .concat(SET_CONFIG_TYPE, ROUTINE_GRANT_TYPE);
 
+/**
+ * What one statement does to the model, read from its tree once: while a statement the model
+ * follows is edited, the model is built again at each keystroke, and the steps of the statements
+ * the edit did not touch are kept (SqlAnalysis.readStatements). Names stay unresolved here; the
+ * schema they fall in depends on the search_path in force.
+ */
+interface Step {
+  type: string;
+  node: Node;
+  /** SET search_path, or pg_dump's set_config: where unqualified names are created from here on. */
+  searchPath?: string;
+  table?: Pick<TableFact, 'columns' | 'columnTypes'>;
+  commands?: AlterCommand[];
+  fn?: { definer: boolean; args: string };
+  view?: { invoker: boolean; relations: Node[] };
+}
+
+interface AlterCommand {
+  cmd: Node;
+  subtype: string;
+  added?: [string, string];
+}
+
+function modelSteps(stmt: ParsedStatement): Step[] {
+  const steps: Step[] = [];
+  for (let i = 0; i < stmt.types.length; i++) {
+    const type = stmt.types[i];
+    if (!MODEL_TYPES.has(type) || (type === 'SelectStmt' && !mentionsSetConfig(stmt.text))) continue;
+    const node = (stmt.ast?.stmts?.[i]?.stmt as Node)?.[type];
+    const step = node && stepOf(type, node);
+    if (step) steps.push(step);
+  }
+  return steps;
+}
+
+/** A statement's step, or undefined when it leaves the model as it is. */
+function stepOf(type: string, node: Node): Step | undefined {
+  switch (type) {
+    case 'VariableSetStmt': {
+      const searchPath = node.name === 'search_path' ? creationSchema(node.args?.map((a: Node) => a.A_Const?.sval?.sval ?? '')) : undefined;
+      return searchPath ? { type, node, searchPath } : undefined;
+    }
+    case 'SelectStmt': {
+      // pg_dump's SELECT pg_catalog.set_config('search_path', '…', false);
+      const call = node.targetList?.[0]?.ResTarget?.val?.FuncCall;
+      const fn = call?.funcname?.map((n: Node) => n.String?.sval).pop();
+      const [name, value] = (call?.args ?? []).map((a: Node) => a.A_Const?.sval?.sval);
+      const searchPath = fn === 'set_config' && name === 'search_path' && typeof value === 'string' ? creationSchema(splitIdentifierString(value)) : undefined;
+      return searchPath ? { type, node, searchPath } : undefined;
+    }
+    case 'CreateStmt': {
+      const defs = (node.tableElts ?? []).map((e: Node) => e.ColumnDef).filter((d: Node) => d?.colname);
+      const columnTypes = new Map<string, string>(defs.map((d: Node) => [d.colname, castType(d.typeName)]));
+      return { type, node, table: { columns: [...columnTypes.keys()], columnTypes } };
+    }
+    case 'AlterTableStmt': {
+      const commands = (node.cmds ?? [])
+        .map((c: Node) => c.AlterTableCmd)
+        .filter((cmd: Node) => ALTER_SUBTYPES.has(cmd?.subtype))
+        .map((cmd: Node): AlterCommand => {
+          const def = cmd.subtype === 'AT_AddColumn' ? cmd.def?.ColumnDef : undefined;
+          return { cmd, subtype: cmd.subtype, added: def?.colname ? [def.colname, castType(def.typeName)] : undefined };
+        });
+      return { type, node, commands };
+    }
+    case 'CreateFunctionStmt': {
+      const definer = (node.options ?? []).some((o: Node) => o.DefElem?.defname === 'security' && o.DefElem.arg?.Boolean?.boolval);
+      const args = (node.parameters ?? [])
+        .filter((p: Node) => p.FunctionParameter?.mode !== 'FUNC_PARAM_OUT' && p.FunctionParameter?.mode !== 'FUNC_PARAM_TABLE')
+        .map((p: Node) => typeName(p.FunctionParameter?.argType));
+      return { type, node, fn: { definer, args: args.join(', ') } };
+    }
+    case 'GrantStmt': {
+      // Only REVOKE EXECUTE … FROM PUBLIC on routines changes the model.
+      if (node.is_grant || !ROUTINE_OBJECTS.has(node.objtype)) return undefined;
+      const toPublic = (node.grantees ?? []).some((g: Node) => g.RoleSpec?.roletype === 'ROLESPEC_PUBLIC');
+      const executes = !node.privileges || node.privileges.some((p: Node) => p.AccessPriv?.priv_name === 'execute');
+      return toPublic && executes ? { type, node } : undefined;
+    }
+    case 'ViewStmt': {
+      const invoker = (node.options ?? []).some((o: Node) => o.DefElem?.defname === 'security_invoker' && truthy(o.DefElem.arg));
+      return { type, node, view: { invoker, relations: relationsIn(node.query) } };
+    }
+    default:
+      return { type, node };
+  }
+}
+
+const ALTER_SUBTYPES = new Set(['AT_EnableRowSecurity', 'AT_DisableRowSecurity', 'AT_ForceRowSecurity', 'AT_NoForceRowSecurity', 'AT_AddColumn']);
+
 export function buildModel(history: SqlAnalysis[]): SchemaModel {
   const model: SchemaModel = { tables: new Map(), functions: new Map(), functionNames: new Set(), views: new Map() };
   let revokeFunctionsByDefault = false;
   for (const analysis of history) {
     let searchPath = 'public';
-    for (const stmt of analysis.statements) {
-      // Indexed, not entries(): this loop meets every statement of the history at every build.
-      for (let i = 0; i < stmt.types.length; i++) {
-        const type = stmt.types[i];
-        // Only the statements the model follows are decoded.
-        if (!MODEL_TYPES.has(type) || (type === 'SelectStmt' && !mentionsSetConfig(stmt.text))) continue;
-        const node = (stmt.ast?.stmts?.[i]?.stmt as Node)?.[type];
-        if (!node) continue;
-        const origin: Origin = { analysis, stmt, node };
-        switch (type) {
+    // Only the statements of the types the model reads: most of a migration is neither seen nor decoded.
+    const { indices, values } = analysis.readStatements(MODEL_READS, modelSteps);
+    for (let k = 0; k < indices.length; k++) {
+      const stmt = analysis.statements[indices[k]];
+      for (const step of values[k]) {
+        const { node } = step;
+        switch (step.type) {
           case 'VariableSetStmt':
-            if (node.name === 'search_path') searchPath = creationSchema(node.args?.map((a: Node) => a.A_Const?.sval?.sval ?? '')) ?? searchPath;
+          case 'SelectStmt':
+            searchPath = step.searchPath!;
             break;
-          case 'SelectStmt': {
-            // pg_dump's SELECT pg_catalog.set_config('search_path', '…', false);
-            const call = node.targetList?.[0]?.ResTarget?.val?.FuncCall;
-            const fn = call?.funcname?.map((n: Node) => n.String?.sval).pop();
-            const [name, value] = (call?.args ?? []).map((a: Node) => a.A_Const?.sval?.sval);
-            if (fn === 'set_config' && name === 'search_path' && typeof value === 'string')
-              searchPath = creationSchema(splitIdentifierString(value)) ?? searchPath;
-            break;
-          }
           case 'CreateStmt': {
             const name = nameOf(node.relation, searchPath);
-            const defs = (node.tableElts ?? []).map((e: Node) => e.ColumnDef).filter((d: Node) => d?.colname);
-            const columnTypes = new Map<string, string>(defs.map((d: Node) => [d.colname, castType(d.typeName)]));
-            model.tables.set(name, { name, created: origin, columns: [...columnTypes.keys()], columnTypes, policies: [] });
+            // Shared with the step, and so with later builds of the model: never changed in place.
+            const { columns, columnTypes } = step.table!;
+            model.tables.set(name, { name, created: { analysis, stmt, node }, columns, columnTypes, policies: [] });
             break;
           }
           case 'AlterTableStmt': {
             const t = model.tables.get(nameOf(node.relation, searchPath));
             if (!t) break;
-            for (const c of node.cmds ?? []) {
-              const cmd = c.AlterTableCmd;
+            for (const { cmd, subtype, added } of step.commands!) {
               const at: Origin = { analysis, stmt, node, cmd };
-              if (cmd?.subtype === 'AT_EnableRowSecurity') [t.rlsEnabled, t.rlsDisabled] = [at, undefined];
-              if (cmd?.subtype === 'AT_DisableRowSecurity') [t.rlsEnabled, t.rlsDisabled] = [undefined, at];
-              if (cmd?.subtype === 'AT_ForceRowSecurity') t.rlsForced = at;
-              if (cmd?.subtype === 'AT_NoForceRowSecurity') t.rlsForced = undefined;
-              const added = cmd?.subtype === 'AT_AddColumn' ? cmd.def?.ColumnDef : undefined;
-              if (added?.colname) {
-                t.columns.push(added.colname);
-                t.columnTypes.set(added.colname, castType(added.typeName));
-              }
+              if (subtype === 'AT_EnableRowSecurity') [t.rlsEnabled, t.rlsDisabled] = [at, undefined];
+              if (subtype === 'AT_DisableRowSecurity') [t.rlsEnabled, t.rlsDisabled] = [undefined, at];
+              if (subtype === 'AT_ForceRowSecurity') t.rlsForced = at;
+              if (subtype === 'AT_NoForceRowSecurity') t.rlsForced = undefined;
+              if (added) [t.columns, t.columnTypes] = [[...t.columns, added[0]], new Map(t.columnTypes).set(added[0], added[1])];
             }
             break;
           }
@@ -170,25 +244,18 @@ export function buildModel(history: SqlAnalysis[]): SchemaModel {
           case 'CreatePolicyStmt': {
             const table = nameOf(node.table, searchPath);
             const t = model.tables.get(table);
-            t?.policies.push({ name: node.policy_name, table, origin });
+            t?.policies.push({ name: node.policy_name, table, origin: { analysis, stmt, node } });
             break;
           }
           case 'CreateFunctionStmt': {
             const name = listName(node.funcname, searchPath);
-            const definer = (node.options ?? []).some((o: Node) => o.DefElem?.defname === 'security' && o.DefElem.arg?.Boolean?.boolval);
-            const args = (node.parameters ?? [])
-              .filter((p: Node) => p.FunctionParameter?.mode !== 'FUNC_PARAM_OUT' && p.FunctionParameter?.mode !== 'FUNC_PARAM_TABLE')
-              .map((p: Node) => typeName(p.FunctionParameter?.argType));
-            const signature = `${name}(${args.join(', ')})`;
-            model.functions.set(name, { name, signature, origin, securityDefiner: definer, publicExecuteRevoked: revokeFunctionsByDefault });
+            const { definer, args } = step.fn!;
+            const signature = `${name}(${args})`;
+            model.functions.set(name, { name, signature, origin: { analysis, stmt, node }, securityDefiner: definer, publicExecuteRevoked: revokeFunctionsByDefault });
             model.functionNames.add(name);
             break;
           }
           case 'GrantStmt': {
-            if (node.is_grant || !ROUTINE_OBJECTS.has(node.objtype)) break;
-            const toPublic = (node.grantees ?? []).some((g: Node) => g.RoleSpec?.roletype === 'ROLESPEC_PUBLIC');
-            const executes = !node.privileges || node.privileges.some((p: Node) => p.AccessPriv?.priv_name === 'execute');
-            if (!toPublic || !executes) break;
             if (node.targtype === 'ACL_TARGET_ALL_IN_SCHEMA') {
               const schemas = (node.objects ?? []).map((o: Node) => o.String?.sval);
               for (const f of model.functions.values()) if (schemas.includes(f.name.split('.')[0])) f.publicExecuteRevoked = true;
@@ -208,10 +275,8 @@ export function buildModel(history: SqlAnalysis[]): SchemaModel {
           }
           case 'ViewStmt': {
             const name = nameOf(node.view, searchPath);
-            const invoker = (node.options ?? []).some(
-              (o: Node) => o.DefElem?.defname === 'security_invoker' && truthy(o.DefElem.arg),
-            );
-            model.views.set(name, { name, origin, tables: relationsIn(node.query, searchPath), securityInvoker: invoker });
+            const { invoker, relations } = step.view!;
+            model.views.set(name, { name, origin: { analysis, stmt, node }, tables: [...new Set(relations.map((rv) => nameOf(rv, searchPath)))], securityInvoker: invoker });
             break;
           }
         }
@@ -257,16 +322,16 @@ export function rangeVarOf(x: Node): Node | undefined {
   return typeof x?.relname === 'string' && typeof x.relpersistence === 'string' ? x : undefined;
 }
 
-/** Every table a query reads (RangeVar nodes anywhere in it). */
-function relationsIn(query: Node, searchPath: string): string[] {
-  const out = new Set<string>();
+/** Every RangeVar in a query: the tables it reads. */
+function relationsIn(query: Node): Node[] {
+  const out: Node[] = [];
   const walk = (n: Node) => {
     if (!n || typeof n !== 'object') return;
     if (Array.isArray(n)) return n.forEach(walk);
     const rv = rangeVarOf(n);
-    if (rv) out.add(nameOf(rv, searchPath));
+    if (rv) out.push(rv);
     for (const v of Object.values(n)) walk(v);
   };
   walk(query);
-  return [...out];
+  return out;
 }
