@@ -6,7 +6,7 @@ import { utf16OfByte, type ParsedStatement, type SqlAnalysis } from '../engine/s
 export { utf16OfByte };
 import { scanSql } from '../engine/sql/parser';
 import type { Range, RelatedLocation, TextEdit } from '../engine/types';
-import type { Origin } from '../engine/sql/model';
+import { SEARCH_PATH_TYPES, searchPathSetBy, type Origin } from '../engine/sql/model';
 import { pushTo } from '../engine/map-lists';
 import type { SqlContext } from './rule';
 
@@ -66,10 +66,6 @@ export function insertAfter(a: SqlAnalysis, stmt: ParsedStatement, sql: string):
   return { file: a.file, range: { start: pos, end: pos }, newText: `\n${sql}` };
 }
 
-/** schema.name of a RangeVar, unqualified names in public (search_path handling comes with the history). */
-export function qualifiedName(rv: Node): string {
-  return `${rv?.schemaname ?? 'public'}.${rv?.relname ?? '?'}`;
-}
 
 /** Quotes an identifier only when PostgreSQL needs it. */
 export const quoteIdent = (s: string) => (/^[a-z_][a-z0-9_$]*$/.test(s) ? s : `"${s.replace(/"/g, '""')}"`);
@@ -108,6 +104,8 @@ export interface HistoryNode extends StatementNode {
   analysis: SqlAnalysis;
   /** Position in the whole history (later statements have larger numbers; see positionsIn). */
   index: number;
+  /** The statement's index in its file. */
+  at: number;
 }
 
 /** A statement's node, decoded from the tree when a rule first reads it. */
@@ -118,6 +116,7 @@ class LazyHistoryNode implements HistoryNode {
     readonly type: string,
     private readonly i: number,
     readonly analysis: SqlAnalysis,
+    readonly at: number,
     readonly index: number,
   ) {}
   get node(): Node {
@@ -146,7 +145,7 @@ function nodesAt(analysis: SqlAnalysis, start: number, indices: Iterable<number>
   for (const k of indices) {
     const stmt = analysis.statements[k];
     for (let i = 0; i < stmt.types.length; i++)
-      if (!types || types.includes(stmt.types[i])) out.push(new LazyHistoryNode(stmt, stmt.types[i], i, analysis, start + k + i / stmt.types.length));
+      if (!types || types.includes(stmt.types[i])) out.push(new LazyHistoryNode(stmt, stmt.types[i], i, analysis, k, start + k + i / stmt.types.length));
   }
 }
 
@@ -161,6 +160,30 @@ export function historyNodes(history: SqlAnalysis[]): HistoryNode[] {
   }
   return out;
 }
+
+/**
+ * The schema an unqualified name falls in at a statement: the first of the search_path that an
+ * earlier SET (or pg_dump's set_config) of its file left, as the schema model follows it; public
+ * when none did.
+ */
+export function schemaAt(n: HistoryNode): string {
+  const { indices, values } = n.analysis.readStatements(SEARCH_PATH_TYPES, searchPathSetBy);
+  let lo = 0;
+  let hi = indices.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (indices[mid] < n.at) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let j = lo - 1; j >= 0; j--) if (values[j] !== undefined) return values[j]!;
+  return 'public';
+}
+
+/** schema.name of a RangeVar at a statement, as the schema model names tables. */
+export const nameAt = (n: HistoryNode, rv: Node): string => `${rv?.schemaname ?? schemaAt(n)}.${rv?.relname ?? '?'}`;
+
+/** schema.name from a list of name parts (DROP objects, function names) at a statement. */
+export const listNameAt = (n: HistoryNode, parts: string[]): string => (parts.length > 1 ? parts.join('.') : `${schemaAt(n)}.${parts[0]}`);
 
 /** The history's statements grouped by `key`, built once per history and kept in `cache`. */
 function grouped<K>(cache: WeakMap<SqlAnalysis[], Map<K, HistoryNode[]>>, history: SqlAnalysis[], key: (n: HistoryNode) => K): Map<K, HistoryNode[]> {
@@ -322,7 +345,7 @@ export function roleName(spec: Node): string {
 
 /** The replayed state of one policy of the history. */
 export interface PolicyState {
-  /** schema.table, unqualified names in public. */
+  /** schema.table, unqualified names in the schema search_path gave them (schemaAt). */
   table: string;
   name: string;
   /** all, select, insert, update or delete. */
@@ -349,7 +372,7 @@ export function replayPolicies(history: SqlAnalysis[]): PolicyState[] {
   for (const n of historyNodesOfType(history, ...POLICY_TYPES)) {
     const { type, node } = n;
     if (type === 'CreatePolicyStmt') {
-      const table = qualifiedName(node.table);
+      const table = nameAt(n, node.table);
       policies.set(key(table, node.policy_name), {
         table,
         name: node.policy_name,
@@ -359,19 +382,19 @@ export function replayPolicies(history: SqlAnalysis[]): PolicyState[] {
         check: node.with_check ? n : undefined,
       });
     } else if (type === 'AlterPolicyStmt') {
-      const p = policies.get(key(qualifiedName(node.table), node.policy_name));
+      const p = policies.get(key(nameAt(n, node.table), node.policy_name));
       if (!p) continue;
       if (node.qual) p.using = n;
       if (node.with_check) p.check = n;
     } else if (type === 'RenameStmt' && node.renameType === 'OBJECT_POLICY') {
-      const table = qualifiedName(node.relation);
+      const table = nameAt(n, node.relation);
       const p = policies.get(key(table, node.subname));
       if (!p) continue;
       policies.delete(key(table, node.subname));
       p.name = node.newname;
       policies.set(key(table, p.name), p);
     } else if (type === 'RenameStmt' && node.renameType === 'OBJECT_TABLE') {
-      const from = qualifiedName(node.relation);
+      const from = nameAt(n, node.relation);
       const to = `${from.split('.')[0]}.${node.newname}`;
       for (const [k, p] of [...policies]) {
         if (p.table !== from) continue;
@@ -384,10 +407,9 @@ export function replayPolicies(history: SqlAnalysis[]): PolicyState[] {
         const parts: string[] = (obj.List?.items ?? []).map((x: Node) => x?.String?.sval);
         if (node.removeType === 'OBJECT_POLICY') {
           const name = parts.pop()!;
-          const table = parts.length > 1 ? parts.join('.') : `public.${parts[0]}`;
-          policies.delete(key(table, name));
+          policies.delete(key(listNameAt(n, parts), name));
         } else {
-          const table = parts.length > 1 ? parts.join('.') : `public.${parts[0]}`;
+          const table = listNameAt(n, parts);
           for (const [k, p] of [...policies]) if (p.table === table) policies.delete(k);
         }
       }

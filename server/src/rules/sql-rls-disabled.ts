@@ -1,5 +1,6 @@
 import type { SqlRule } from './rule';
-import { RLS_DOCS, byteRange, codeTokens, historyNodesOfType, nodesOf, qualifiedName, replaceBytes, type HistoryNode, type Node } from './sql-helpers';
+import { SEARCH_PATH_TYPES } from '../engine/sql/model';
+import { RLS_DOCS, byteRange, codeTokens, historyNodesOfType, listNameAt, nameAt, nodesOf, replaceBytes, type HistoryNode, type Node } from './sql-helpers';
 
 const ALTER_TABLE_DOCS = 'https://www.postgresql.org/docs/current/sql-altertable.html';
 
@@ -9,17 +10,17 @@ function undoneLater(nodes: HistoryNode[], after: HistoryNode, table: string, su
     if (n.index <= after.index) return false;
     if (n.type === 'DropStmt' && n.node.removeType === 'OBJECT_TABLE')
       return (n.node.objects ?? []).some((o: Node) => {
-        const parts = (o.List?.items ?? []).map((x: Node) => x.String?.sval);
-        return (parts.length > 1 ? parts.join('.') : `public.${parts[0]}`) === table;
+        return listNameAt(n, (o.List?.items ?? []).map((x: Node) => x.String?.sval)) === table;
       });
-    return n.type === 'AlterTableStmt' && qualifiedName(n.node.relation) === table && (n.node.cmds ?? []).some((c: Node) => c.AlterTableCmd?.subtype === subtype);
+    return n.type === 'AlterTableStmt' && nameAt(n, n.node.relation) === table && (n.node.cmds ?? []).some((c: Node) => c.AlterTableCmd?.subtype === subtype);
   });
 }
 
 export const sqlRlsDisabled: SqlRule = {
   id: 'sql-rls-disabled',
   kind: 'sql',
-  reads: ['AlterTableStmt', 'DropStmt'],
+  // Names resolve through the search_path in force (schemaAt).
+  reads: ['AlterTableStmt', 'DropStmt', ...SEARCH_PATH_TYPES],
   severity: 'warning',
   fix: 'manual',
   docs: {
@@ -45,7 +46,7 @@ export const sqlRlsDisabled: SqlRule = {
       if (n.type !== 'AlterTableStmt') continue;
       const turnsOff = (n.node.cmds ?? []).some((c: Node) => c.AlterTableCmd?.subtype === 'AT_DisableRowSecurity' || c.AlterTableCmd?.subtype === 'AT_NoForceRowSecurity');
       if (!turnsOff) continue;
-      const table = qualifiedName(n.node.relation);
+      const table = nameAt(n, n.node.relation);
       const code = codeTokens(n.stmt);
       const word = (i: number) => code[i]?.text.toUpperCase();
       let from = 0;

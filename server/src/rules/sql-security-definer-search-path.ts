@@ -1,5 +1,5 @@
 import type { SqlRule } from './rule';
-import { byteRange, codeTokens, historyNodes, historyNodesOfType, quoteIdent, replaceBytes, stringTokenAfter, type HistoryNode, type Node } from './sql-helpers';
+import { byteRange, codeTokens, historyNodes, historyNodesOfType, listNameAt, quoteIdent, replaceBytes, stringTokenAfter, type HistoryNode, type Node } from './sql-helpers';
 import type { Fix, TextEdit } from '../engine/types';
 import { parseSql } from '../engine/sql/parser';
 import { MODEL_READS, rangeVarOf } from '../engine/sql/model';
@@ -13,7 +13,7 @@ const SAFE_PATH = 'pg_catalog, pg_temp';
 const WRITABLE = new Set(['public', '$user']);
 
 interface FunctionState {
-  /** schema.name, unqualified names in public. */
+  /** schema.name, unqualified names in the schema search_path gave them (schemaAt). */
   name: string;
   /** Input argument types, normalized as the parser spells them (int4, varchar…); undefined when unknown. */
   args?: string;
@@ -25,10 +25,8 @@ interface FunctionState {
   pathRemoved?: HistoryNode;
 }
 
-const functionName = (names: Node[]) => {
-  const parts: string[] = (names ?? []).map((x: Node) => x.String?.sval);
-  return parts.length > 1 ? parts.join('.') : `public.${parts[0]}`;
-};
+/** schema.name of a function a statement names, unqualified names where search_path puts them there. */
+const functionName = (n: HistoryNode, names: Node[]) => listNameAt(n, (names ?? []).map((x: Node) => x.String?.sval));
 
 /** A type as the parser gives it (int and integer are both pg_catalog.int4), without pg_catalog. */
 const typeKey = (t: Node) =>
@@ -62,8 +60,8 @@ function functionsByFile(functions: FunctionState[]): Map<SqlAnalysis, FunctionS
 function replayFunctions(history: Parameters<typeof historyNodes>[0]): FunctionState[] {
   let functions: FunctionState[] = [];
   /** The functions an ALTER/DROP/RENAME names: the overload with these arguments, or every overload when none are given. */
-  const named = (o: Node) => {
-    const name = functionName(o?.objname);
+  const named = (n: HistoryNode, o: Node) => {
+    const name = functionName(n, o?.objname);
     const args = objectArgs(o);
     const same = functions.filter((f) => f.name === name);
     return args === undefined ? same : same.filter((f) => f.args === args || f.args === undefined);
@@ -86,24 +84,24 @@ function replayFunctions(history: Parameters<typeof historyNodes>[0]): FunctionS
     const node = n.node;
     if (type === 'CreateFunctionStmt') {
       // CREATE OR REPLACE replaces every attribute, the configuration included.
-      const f: FunctionState = { name: functionName(node.funcname), args: createArgs(node.parameters) };
+      const f: FunctionState = { name: functionName(n, node.funcname), args: createArgs(node.parameters) };
       functions = functions.filter((g) => g.name !== f.name || g.args !== f.args);
       apply(f, n, node.options);
       functions.push(f);
     } else if (type === 'AlterFunctionStmt') {
-      let targets = named(node.func);
+      let targets = named(n, node.func);
       if (!targets.length) {
         // Created outside the history: nothing known about it but what this statement says.
-        const f: FunctionState = { name: functionName(node.func?.objname), args: objectArgs(node.func) };
+        const f: FunctionState = { name: functionName(n, node.func?.objname), args: objectArgs(node.func) };
         functions.push(f);
         targets = [f];
       }
       for (const f of targets) apply(f, n, node.actions);
     } else if (type === 'RenameStmt' && ROUTINE_OBJECTS.has(node.renameType)) {
-      for (const f of named(node.object?.ObjectWithArgs)) f.name = `${f.name.split('.').slice(0, -1).join('.')}.${node.newname}`;
+      for (const f of named(n, node.object?.ObjectWithArgs)) f.name = `${f.name.split('.').slice(0, -1).join('.')}.${node.newname}`;
     } else if (type === 'DropStmt' && ROUTINE_OBJECTS.has(node.removeType)) {
       for (const o of node.objects ?? []) {
-        const gone = new Set(named(o.ObjectWithArgs));
+        const gone = new Set(named(n, o.ObjectWithArgs));
         functions = functions.filter((f) => !gone.has(f));
       }
     }

@@ -128,16 +128,9 @@ function modelSteps(stmt: ParsedStatement): Step[] {
 /** A statement's step, or undefined when it leaves the model as it is. */
 function stepOf(type: string, node: Node): Step | undefined {
   switch (type) {
-    case 'VariableSetStmt': {
-      const searchPath = node.name === 'search_path' ? creationSchema(node.args?.map((a: Node) => a.A_Const?.sval?.sval ?? '')) : undefined;
-      return searchPath ? { type, node, searchPath } : undefined;
-    }
+    case 'VariableSetStmt':
     case 'SelectStmt': {
-      // pg_dump's SELECT pg_catalog.set_config('search_path', '…', false);
-      const call = node.targetList?.[0]?.ResTarget?.val?.FuncCall;
-      const fn = call?.funcname?.map((n: Node) => n.String?.sval).pop();
-      const [name, value] = (call?.args ?? []).map((a: Node) => a.A_Const?.sval?.sval);
-      const searchPath = fn === 'set_config' && name === 'search_path' && typeof value === 'string' ? creationSchema(splitIdentifierString(value)) : undefined;
+      const searchPath = searchPathOf(type, node);
       return searchPath ? { type, node, searchPath } : undefined;
     }
     case 'CreateStmt': {
@@ -176,6 +169,31 @@ function stepOf(type: string, node: Node): Step | undefined {
     default:
       return { type, node };
   }
+}
+
+/**
+ * The schema a SET search_path (or pg_dump's SELECT pg_catalog.set_config('search_path', '…',
+ * false)) makes unqualified names fall in from the next statement on; undefined for other nodes.
+ */
+function searchPathOf(type: string, node: Node): string | undefined {
+  if (type === 'VariableSetStmt') return node.name === 'search_path' ? creationSchema(node.args?.map((a: Node) => a.A_Const?.sval?.sval ?? '')) : undefined;
+  if (type !== 'SelectStmt') return undefined;
+  const call = node.targetList?.[0]?.ResTarget?.val?.FuncCall;
+  const fn = call?.funcname?.map((n: Node) => n.String?.sval).pop();
+  const [name, value] = (call?.args ?? []).map((a: Node) => a.A_Const?.sval?.sval);
+  return fn === 'set_config' && name === 'search_path' && typeof value === 'string' ? creationSchema(splitIdentifierString(value)) : undefined;
+}
+
+/** The statement types that can set search_path, as SqlAnalysis.readStatements takes them. */
+export const SEARCH_PATH_TYPES: readonly string[] = ['VariableSetStmt', SET_CONFIG_TYPE];
+
+/** The schema unqualified names fall in after this statement, when it sets search_path. */
+export function searchPathSetBy(stmt: ParsedStatement): string | undefined {
+  let out: string | undefined;
+  stmt.types.forEach((type, i) => {
+    if (type === 'VariableSetStmt' || (type === 'SelectStmt' && mentionsSetConfig(stmt.text))) out = searchPathOf(type, (stmt.ast?.stmts?.[i]?.stmt as Node)?.[type]) ?? out;
+  });
+  return out;
 }
 
 const ALTER_SUBTYPES = new Set(['AT_EnableRowSecurity', 'AT_DisableRowSecurity', 'AT_ForceRowSecurity', 'AT_NoForceRowSecurity', 'AT_AddColumn']);
