@@ -36,7 +36,7 @@ import { mapRange, positionMap, type PositionMap } from './positions';
 import { isMainConf } from '../engine/conf';
 import { initEngine } from '../engine/init';
 import { collectTargets } from '../engine/targets';
-import { historyRoot } from '../engine/sql/history';
+import { historyFiles, historyRoot } from '../engine/sql/history';
 import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import { releaseMemory } from './release-memory';
@@ -61,10 +61,28 @@ export function startServer(connection: Connection): void {
 
   /** The disk as this workspace may read it: only inside its folders when it is not trusted. */
   let disk: FileSystem = nodeFileSystem;
-  /** Open editor buffers win over the disk, so included files are checked as they are being edited. */
+  /**
+   * Open editor buffers win over the disk, so included files are checked as they are being edited;
+   * and a folder lists the open files in it that are not on disk (new, or deleted while open). A
+   * migration history is then the same files whichever of them is checked: otherwise the check of
+   * a file on disk dropped the findings of an open one deleted beside it, and what showed depended
+   * on which was checked last.
+   */
+  const openIn = (dir: string) =>
+    documents
+      .all()
+      .filter((d) => d.uri.startsWith('file:'))
+      .map((d) => uriToPath(d.uri))
+      .filter((f) => path.dirname(f) === dir)
+      .map((f) => path.basename(f));
   const fs: FileSystem = {
     readFile: (file) => documents.get(pathToUri(file))?.getText() ?? disk.readFile(file),
-    readDir: (dir) => disk.readDir(dir),
+    readDir: (dir) => {
+      const names = disk.readDir(dir);
+      const open = openIn(dir);
+      if (!open.length) return names;
+      return Array.isArray(names) ? [...new Set([...names, ...open])] : open;
+    },
     listDirs: (dir) => disk.listDirs?.(dir) ?? [],
   };
 
@@ -124,10 +142,11 @@ export function startServer(connection: Connection): void {
 
   async function recheckHistory(file: string) {
     await initEngine();
-    const text = fs.readFile(file);
-    if (typeof text !== 'string') return;
     const { postgresVersion, config } = await settingsFor(pathToUri(file));
-    setContribution(await originOf(file), checkFile(file, text, 'sql', { pgVersion: postgresVersion, fs, config }));
+    // A file closed after it was deleted is gone from its history: check that through a file still there.
+    const through = [file, ...historyFiles(file, fs, config)].find((f) => typeof fs.readFile(f) === 'string');
+    const text = through === undefined ? undefined : fs.readFile(through);
+    setContribution(await originOf(file), typeof text === 'string' ? checkFile(through!, text, 'sql', { pgVersion: postgresVersion, fs, config }) : []);
   }
 
   async function historyRootOf(file: string): Promise<string | undefined> {
