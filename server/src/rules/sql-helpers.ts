@@ -108,20 +108,40 @@ export interface HistoryNode extends StatementNode {
   at: number;
 }
 
-/** A statement's node, decoded from the tree when a rule first reads it. */
-class LazyHistoryNode implements HistoryNode {
+/**
+ * One node of a statement's parse tree, decoded when a rule first reads it. It depends on the text
+ * alone, so a file being edited keeps it for the statements an edit did not replace
+ * (SqlAnalysis.readStatements), decoded once across keystrokes.
+ */
+class TreeNode {
   private decoded?: { node: Node };
   constructor(
-    readonly stmt: ParsedStatement,
+    /** The statement it was read from: possibly an earlier copy, at another place, with the same tree. */
+    private readonly source: ParsedStatement,
     readonly type: string,
-    private readonly i: number,
+    readonly i: number,
+  ) {}
+  get node(): Node {
+    this.decoded ??= { node: (this.source.ast?.stmts?.[this.i]?.stmt as Node)?.[this.type] };
+    return this.decoded.node;
+  }
+}
+
+const treeNodes = (stmt: ParsedStatement): TreeNode[] => stmt.types.map((type, i) => new TreeNode(stmt, type, i));
+
+class LazyHistoryNode implements HistoryNode {
+  constructor(
+    private readonly tree: TreeNode,
+    readonly stmt: ParsedStatement,
     readonly analysis: SqlAnalysis,
     readonly at: number,
     readonly index: number,
   ) {}
+  get type(): string {
+    return this.tree.type;
+  }
   get node(): Node {
-    this.decoded ??= { node: (this.stmt.ast?.stmts?.[this.i]?.stmt as Node)?.[this.type] };
-    return this.decoded.node;
+    return this.tree.node;
   }
 }
 
@@ -140,12 +160,13 @@ function positionsIn(history: SqlAnalysis[]): Map<SqlAnalysis, number> {
   return starts;
 }
 
-/** The nodes of the statements at `indices` in one file of the history, those of `types` only when given. */
-function nodesAt(analysis: SqlAnalysis, start: number, indices: Iterable<number>, out: HistoryNode[], types?: readonly string[]) {
-  for (const k of indices) {
-    const stmt = analysis.statements[k];
-    for (let i = 0; i < stmt.types.length; i++)
-      if (!types || types.includes(stmt.types[i])) out.push(new LazyHistoryNode(stmt, stmt.types[i], i, analysis, k, start + k + i / stmt.types.length));
+/** The nodes of one file's statements of these types (read with readStatements), as history nodes from `start` on. */
+function nodesOfTypes(analysis: SqlAnalysis, start: number, types: readonly string[], out: HistoryNode[]) {
+  const { indices, values } = analysis.readStatements(types, treeNodes);
+  for (let j = 0; j < indices.length; j++) {
+    const k = indices[j];
+    const nodes = values[j];
+    for (const t of nodes) if (types.includes(t.type)) out.push(new LazyHistoryNode(t, analysis.statements[k], analysis, k, start + k + t.i / nodes.length));
   }
 }
 
@@ -155,7 +176,8 @@ export function historyNodes(history: SqlAnalysis[]): HistoryNode[] {
   let out = historyCache.get(history);
   if (!out) {
     out = [];
-    for (const [analysis, start] of positionsIn(history)) nodesAt(analysis, start, analysis.statements.keys(), out);
+    for (const [analysis, start] of positionsIn(history))
+      analysis.statements.forEach((stmt, k) => treeNodes(stmt).forEach((t) => out!.push(new LazyHistoryNode(t, stmt, analysis, k, start + k + t.i / stmt.types.length))));
     historyCache.set(history, out);
   }
   return out;
@@ -210,7 +232,7 @@ export function historyNodesOfType(history: SqlAnalysis[], ...types: string[]): 
   let nodes = byKey.get(key);
   if (!nodes) {
     nodes = [];
-    for (const [analysis, start] of positionsIn(history)) nodesAt(analysis, start, analysis.statementsOfTypes(types), nodes, types);
+    for (const [analysis, start] of positionsIn(history)) nodesOfTypes(analysis, start, types, nodes);
     byKey.set(key, nodes);
   }
   return nodes;

@@ -67,13 +67,12 @@ export interface SqlAnalysis {
   positionAt(offset: number): Position;
   /** The UTF-16 offset of a line/character in the file (the inverse of positionAt). */
   offsetAt(position: Position): number;
-  /** The indices of the statements whose footprint (carry-over.ts) has one of `types`, in order. */
-  statementsOfTypes(types: readonly string[]): readonly number[];
   /**
-   * Those statements' indices, and what `read` makes of each. Kept per reader and list of types; for
-   * a file being edited, made from the previous analysis's by reading only the statements the edit
-   * replaced and moving the later ones, so a keystroke does not walk every statement again. `read`
-   * must depend on the statement's text alone.
+   * The indices of the statements whose footprint (carry-over.ts) has one of `types`, in order, and
+   * what `read` makes of each. Kept per reader and list of types; for a file being edited, made from
+   * the previous analysis's by reading only the statements the edit replaced and moving the later
+   * ones, so a keystroke does not walk every statement again. `read` must depend on the statement's
+   * text alone.
    */
   readStatements<T>(types: readonly string[], read: (s: ParsedStatement) => T): StatementsRead<T>;
   /** For a file being edited: what changed since the previous analysis of it. */
@@ -130,15 +129,13 @@ export function analyzeSql(file: string, text: string, shareTrees = false): SqlA
     }
     return list;
   };
-  const statementsOfTypes = (types: readonly string[]) => readStatements(types, readNothing).indices;
   if (shareTrees) lastSplits.set(file, { text, statements, reads });
   const replaced = edit ? before!.statements.slice(edit.from, edit.oldTo) : [];
-  return { file, text, statements, positionAt, offsetAt, statementsOfTypes, readStatements, ...(edit && { edit: { ...edit, replaced } }) };
+  return { file, text, statements, positionAt, offsetAt, readStatements, ...(edit && { edit: { ...edit, replaced } }) };
 }
 
 /** Each reader's results, by the list of types they were read for. */
 type Reads = Map<(s: ParsedStatement) => unknown, Map<string, StatementsRead<unknown>>>;
-const readNothing = () => undefined;
 
 /** The previous analysis's results, after an edit: the statements it replaced read again (`add`), the later ones moved. */
 function readAfterEdit<T>(old: StatementsRead<T>, edit: SplitEdit, add: (i: number) => void, out: { indices: number[]; values: T[] }) {
