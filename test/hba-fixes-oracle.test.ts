@@ -49,5 +49,12 @@ test('fixes applied to the examples produce files PostgreSQL 17 accepts', { time
     await accepted(withoutKnownSyntaxErrors(safe.text, INSECURE), 'fix-all (safe)');
     const all = fixFile(INSECURE, original, 'hba', opts, true);
     await accepted(withoutKnownSyntaxErrors(all.text, INSECURE), 'fix --unsafe');
+
+    // A last line that ends in a backslash continues onto the next: the appended rejects must not join it.
+    const ending = 'local all all peer\nhostssl all all 10.0.0.0/8 scram-sha-256 \\';
+    const appended = fixFile(INSECURE, ending, 'hba', opts).text;
+    await accepted(appended, 'the catch-all rejects after a continued last line');
+    const rows = (await pg.hbaRules({ 'pg_hba.conf': appended })).map((r) => `${r.type} ${r.address ?? ''} ${r.authMethod}`.replace(/ +/g, ' '));
+    assert.deepEqual(rows, ['local peer', 'hostssl 10.0.0.0 scram-sha-256', 'host 0.0.0.0 reject', 'host :: reject'], appended);
   }, { ssl: true });
 });

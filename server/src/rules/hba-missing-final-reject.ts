@@ -44,7 +44,10 @@ export const hbaMissingFinalReject: HbaRule = {
     const lines = text.split('\n');
     const lastLine = lines.length - 1;
     const end = { line: lastLine, character: lines[lastLine].length };
-    const prefix = text.length === 0 || text.endsWith('\n') ? '' : '\n';
+    const endsLine = text.length === 0 || text.endsWith('\n');
+    // A last line ending in a backslash continues onto the next (PostgreSQL 16+): a blank line ends it first.
+    const continued = /\\\r?$/.test(lines[endsLine ? Math.max(0, lastLine - 1) : lastLine]);
+    const prefix = (endsLine ? '' : '\n') + (continued ? '\n' : '');
     let shown = lastLine;
     while (shown > 0 && lines[shown].trim() === '') shown--;
     report({
