@@ -105,6 +105,18 @@ export function judge(res: Omit<Results, 'targets'>, ratios: { singlePls: Ratio;
     value: oursP95,
     pass: oursP95 <= 20,
   });
+  const model = res.lspModelEdits;
+  if (model) {
+    // The same target for the edits the carried-over findings cannot serve: statements the schema model reads.
+    const p95 = model.editsAnswered ? model.latencyMs.p95 : NaN;
+    t.push({
+      measure: "edit → diagnostics, 1 MB file, p95, edits of policy names (statements the schema model reads)",
+      target: '≤ 20 ms',
+      figure: model.error ? `failed: ${model.error}` : `${fmtMs(p95)} (p50 ${fmtMs(model.latencyMs.median)}; ${model.editsAnswered}/${model.editsSent} edits answered)`,
+      value: p95,
+      pass: p95 <= 20,
+    });
+  }
   const vsPeer = faster ? oursP95 / faster.latencyMs.p95 : NaN;
   t.push({
     measure: 'edit → diagnostics, 1 MB file, p95',
@@ -256,7 +268,7 @@ export function renderMarkdown(res: Results): string {
   if (res.lspModelEdits)
     out.push(
       `The last row is our server once more, with ${res.lspModelEdits.editsPlanned} edits of a digit in a policy's name instead: statements the schema model reads, ` +
-        'so each edit rebuilds the model and runs the rules that read it (for the edits above, carried-over findings serve; see MISSES.md). Not a target; shown so the figure above is not taken for every edit.',
+        'so each edit rebuilds the model and runs the rules that read it (for the edits above, carried-over findings serve; see MISSES.md). The targets table judges it against the same 20 ms, so the figure above is not taken for every edit.',
       '',
     );
   out.push(
