@@ -66,7 +66,6 @@ export function insertAfter(a: SqlAnalysis, stmt: ParsedStatement, sql: string):
   return { file: a.file, range: { start: pos, end: pos }, newText: `\n${sql}` };
 }
 
-
 /** Quotes an identifier only when PostgreSQL needs it. */
 export const quoteIdent = (s: string) => (/^[a-z_][a-z0-9_$]*$/.test(s) ? s : `"${s.replace(/"/g, '""')}"`);
 
@@ -160,13 +159,17 @@ function positionsIn(history: SqlAnalysis[]): Map<SqlAnalysis, number> {
   return starts;
 }
 
+/** Node `t` of statement k (of `count` nodes) of a file whose statements start at `start` in the history. */
+const historyNode = (t: TreeNode, analysis: SqlAnalysis, k: number, start: number, count: number): HistoryNode =>
+  new LazyHistoryNode(t, analysis.statements[k], analysis, k, start + k + t.i / count);
+
 /** The nodes of one file's statements of these types (read with readStatements), as history nodes from `start` on. */
 function nodesOfTypes(analysis: SqlAnalysis, start: number, types: readonly string[], out: HistoryNode[]) {
   const { indices, values } = analysis.readStatements(types, treeNodes);
   for (let j = 0; j < indices.length; j++) {
     const k = indices[j];
     const nodes = values[j];
-    for (const t of nodes) if (types.includes(t.type)) out.push(new LazyHistoryNode(t, analysis.statements[k], analysis, k, start + k + t.i / nodes.length));
+    for (const t of nodes) if (types.includes(t.type)) out.push(historyNode(t, analysis, k, start, nodes.length));
   }
 }
 
@@ -177,7 +180,7 @@ export function historyNodes(history: SqlAnalysis[]): HistoryNode[] {
   if (!out) {
     out = [];
     for (const [analysis, start] of positionsIn(history))
-      analysis.statements.forEach((stmt, k) => treeNodes(stmt).forEach((t) => out!.push(new LazyHistoryNode(t, stmt, analysis, k, start + k + t.i / stmt.types.length))));
+      analysis.statements.forEach((stmt, k) => treeNodes(stmt).forEach((t) => out!.push(historyNode(t, analysis, k, start, stmt.types.length))));
     historyCache.set(history, out);
   }
   return out;
