@@ -116,7 +116,7 @@ class TreeNode {
   private decoded?: { node: Node };
   constructor(
     /** The statement it was read from: possibly an earlier copy, at another place, with the same tree. */
-    private readonly source: ParsedStatement,
+    protected readonly source: ParsedStatement,
     readonly type: string,
     readonly i: number,
   ) {}
@@ -128,6 +128,7 @@ class TreeNode {
 
 const treeNodes = (stmt: ParsedStatement): TreeNode[] => stmt.types.map((type, i) => new TreeNode(stmt, type, i));
 
+/** A history node over a tree node kept with the file's analysis (historyNodesOfType). */
 class LazyHistoryNode implements HistoryNode {
   constructor(
     private readonly tree: TreeNode,
@@ -141,6 +142,16 @@ class LazyHistoryNode implements HistoryNode {
   }
   get node(): Node {
     return this.tree.node;
+  }
+}
+
+/** A history node that reads its own statement's tree: one object per node, for every node of a history. */
+class StatementHistoryNode extends TreeNode implements HistoryNode {
+  constructor(stmt: ParsedStatement, type: string, i: number, readonly analysis: SqlAnalysis, readonly at: number, readonly index: number) {
+    super(stmt, type, i);
+  }
+  get stmt(): ParsedStatement {
+    return this.source;
   }
 }
 
@@ -159,9 +170,8 @@ function positionsIn(history: SqlAnalysis[]): Map<SqlAnalysis, number> {
   return starts;
 }
 
-/** Node `t` of statement k (of `count` nodes) of a file whose statements start at `start` in the history. */
-const historyNode = (t: TreeNode, analysis: SqlAnalysis, k: number, start: number, count: number): HistoryNode =>
-  new LazyHistoryNode(t, analysis.statements[k], analysis, k, start + k + t.i / count);
+/** The place of node i (of `count`) of statement k in a file whose statements start at `start`. */
+const placeOf = (start: number, k: number, i: number, count: number) => start + k + i / count;
 
 /** The nodes of one file's statements of these types (read with readStatements), as history nodes from `start` on. */
 function nodesOfTypes(analysis: SqlAnalysis, start: number, types: readonly string[], out: HistoryNode[]) {
@@ -169,7 +179,7 @@ function nodesOfTypes(analysis: SqlAnalysis, start: number, types: readonly stri
   for (let j = 0; j < indices.length; j++) {
     const k = indices[j];
     const nodes = values[j];
-    for (const t of nodes) if (types.includes(t.type)) out.push(historyNode(t, analysis, k, start, nodes.length));
+    for (const t of nodes) if (types.includes(t.type)) out.push(new LazyHistoryNode(t, analysis.statements[k], analysis, k, placeOf(start, k, t.i, nodes.length)));
   }
 }
 
@@ -180,7 +190,7 @@ export function historyNodes(history: SqlAnalysis[]): HistoryNode[] {
   if (!out) {
     out = [];
     for (const [analysis, start] of positionsIn(history))
-      analysis.statements.forEach((stmt, k) => treeNodes(stmt).forEach((t) => out!.push(historyNode(t, analysis, k, start, stmt.types.length))));
+      analysis.statements.forEach((stmt, k) => stmt.types.forEach((type, i) => out!.push(new StatementHistoryNode(stmt, type, i, analysis, k, placeOf(start, k, i, stmt.types.length)))));
     historyCache.set(history, out);
   }
   return out;

@@ -5,6 +5,7 @@
 import type { Finding, Position, Range } from '../types';
 import type { ParsedStatement, SqlAnalysis, SqlEdit } from './index';
 import { RecentMap } from '../recent';
+import { pushTo } from '../map-lists';
 
 /** The pseudo-type of a statement with an error, which sql-syntax reads. */
 export const ERROR_TYPE = 'ERROR';
@@ -38,6 +39,24 @@ export function touches(s: ParsedStatement, types: ReadonlySet<string>): boolean
   if (s.error && types.has(ERROR_TYPE)) return true;
   if (types.has(SET_CONFIG_TYPE) && mentionsSetConfig(s.text)) return true;
   return types.has(ROUTINE_GRANT_TYPE) && s.types.includes('GrantStmt') && footprint(s).includes(ROUTINE_GRANT_TYPE);
+}
+
+/**
+ * Which statements have each footprint type, found in one pass; the GRANTs on routines (which need
+ * their trees) are picked out of the GRANTs when first asked for.
+ */
+export function footprintIndex(statements: readonly ParsedStatement[]): (type: string) => readonly number[] {
+  const byType = new Map<string, number[]>();
+  statements.forEach((s, i) => {
+    for (const t of s.types) pushTo(byType, t, i);
+    if (s.error) pushTo(byType, ERROR_TYPE, i);
+    if (mentionsSetConfig(s.text)) pushTo(byType, SET_CONFIG_TYPE, i);
+  });
+  return (type) => {
+    if (type === ROUTINE_GRANT_TYPE && !byType.has(type))
+      byType.set(type, (byType.get('GrantStmt') ?? []).filter((i) => footprint(statements[i]).includes(ROUTINE_GRANT_TYPE)));
+    return byType.get(type) ?? [];
+  };
 }
 
 /** The footprints of the statements an edit replaced and of those that replaced them. */

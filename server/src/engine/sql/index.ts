@@ -3,7 +3,7 @@ import type { Position } from '../types';
 import { parseSql, scanSql, type ParseOutcome } from './parser';
 import { splitEdited, splitStatements, type SplitEdit, type SqlStatement } from './split';
 import { lineStarts, offsetIn, positionIn } from '../lines';
-import { EDITED_FILES, forgetCheck, touches } from './carry-over';
+import { EDITED_FILES, footprintIndex, forgetCheck, touches } from './carry-over';
 import { RecentMap } from '../recent';
 
 export interface ParsedStatement extends SqlStatement {
@@ -109,6 +109,7 @@ export function analyzeSql(file: string, text: string, shareTrees = false): SqlA
   });
   const reads: Reads = new Map();
   const previous = edit && before!.reads;
+  let having: ((type: string) => readonly number[]) | undefined;
   const readStatements = <T>(types: readonly string[], read: (s: ParsedStatement) => T): StatementsRead<T> => {
     const key = types.join(' ');
     let byTypes = reads.get(read);
@@ -124,7 +125,17 @@ export function analyzeSql(file: string, text: string, shareTrees = false): SqlA
       };
       const old = previous?.get(read)?.get(key) as StatementsRead<T> | undefined;
       if (old) readAfterEdit(old, edit!, add, out);
-      else for (let i = 0; i < statements.length; i++) add(i);
+      else {
+        // From scratch: the statements of each type, found in one pass for every list of types.
+        having ??= footprintIndex(statements);
+        const marked = new Uint8Array(statements.length);
+        for (const t of types) for (const i of having(t)) marked[i] = 1;
+        for (let i = 0; i < statements.length; i++)
+          if (marked[i]) {
+            out.indices.push(i);
+            out.values.push(read(statements[i]));
+          }
+      }
       byTypes.set(key, (list = out));
     }
     return list;
