@@ -6,6 +6,7 @@ import { MODEL_READS, rangeVarOf } from '../engine/sql/model';
 import { ROUTINE_OBJECTS } from '../engine/sql/carry-over';
 import type { SqlAnalysis } from '../engine/sql';
 import { pushTo } from '../engine/map-lists';
+import { RecentMap } from '../engine/recent';
 
 const SECURITY_DOCS = 'https://www.postgresql.org/docs/current/sql-createfunction.html#SQL-CREATEFUNCTION-SECURITY';
 const SAFE_PATH = 'pg_catalog, pg_temp';
@@ -125,26 +126,42 @@ function qualifyBody(n: HistoryNode, schema: string, known: Set<string>): TextEd
   const token = stringTokenAfter(n.stmt, as.location);
   const tag = token && /^\$[^$]*\$/.exec(token.text)?.[0];
   if (!token || !tag) return undefined;
-  const body = token.text.slice(tag.length, token.text.length - tag.length);
-  const parsed = parseSql(body);
-  if (!parsed.ok) return undefined;
-  const ctes = new Set<string>();
-  const spots: { location: number; relation?: string }[] = [];
-  const walk = (x: Node): void => {
-    if (!x || typeof x !== 'object') return;
-    if (Array.isArray(x)) return x.forEach(walk);
-    if (x.CommonTableExpr?.ctename) ctes.add(x.CommonTableExpr.ctename);
-    const rv = rangeVarOf(x);
-    if (rv && !rv.schemaname) spots.push({ location: rv.location, relation: rv.relname });
-    const fn = x.FuncCall?.funcname;
-    if (fn?.length === 1 && known.has(`${schema}.${fn[0].String?.sval}`)) spots.push({ location: x.FuncCall.location });
-    for (const v of Object.values(x)) walk(v);
-  };
-  walk(JSON.parse(parsed.json));
+  const names = unqualifiedIn(token.text.slice(tag.length, token.text.length - tag.length));
+  if (!names) return undefined;
   const base = token.start + Buffer.byteLength(tag);
-  return spots
-    .filter((spot) => !(spot.relation && ctes.has(spot.relation)))
+  return names
+    .filter((spot) => spot.call === undefined || known.has(`${schema}.${spot.call}`))
     .map((spot) => replaceBytes(n.analysis, n.stmt, base + spot.location, base + spot.location, `${quoteIdent(schema)}.`));
+}
+
+/** The byte offsets of a body's unqualified tables (CTEs aside) and one-part function calls (with their names). */
+type BodyNames = { location: number; call?: string }[];
+
+/** Bodies read before: the rule runs again at keystrokes that edit a statement the model reads. */
+const bodies = new RecentMap<string, BodyNames | null>(512);
+
+function unqualifiedIn(body: string): BodyNames | null {
+  if (bodies.has(body)) return bodies.get(body)!;
+  const parsed = parseSql(body);
+  let names: BodyNames | null = null;
+  if (parsed.ok) {
+    const ctes = new Set<string>();
+    const spots: { location: number; relation?: string; call?: string }[] = [];
+    const walk = (x: Node): void => {
+      if (!x || typeof x !== 'object') return;
+      if (Array.isArray(x)) return x.forEach(walk);
+      if (x.CommonTableExpr?.ctename) ctes.add(x.CommonTableExpr.ctename);
+      const rv = rangeVarOf(x);
+      if (rv && !rv.schemaname) spots.push({ location: rv.location, relation: rv.relname });
+      const fn = x.FuncCall?.funcname;
+      if (fn?.length === 1) spots.push({ location: x.FuncCall.location, call: fn[0].String?.sval ?? '' });
+      for (const v of Object.values(x)) walk(v);
+    };
+    walk(JSON.parse(parsed.json));
+    names = spots.filter((spot) => !(spot.relation && ctes.has(spot.relation))).map(({ location, call }) => ({ location, call }));
+  }
+  bodies.set(body, names);
+  return names;
 }
 
 /** What is wrong with a SET search_path, and the path to use instead; undefined when it is safe. */
