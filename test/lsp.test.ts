@@ -213,6 +213,70 @@ test('language server: a migration history is checked at start, unopened files i
   }
 });
 
+test('language server: a migration deleted while open stays in its history until it closes (flat and Prisma folders)', async () => {
+  for (const layout of ['flat', 'prisma']) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgh-lsp-deleted-'));
+    const [a, b] =
+      layout === 'flat'
+        ? [path.join(dir, 'db', 'migrations', '001_a.sql'), path.join(dir, 'db', 'migrations', '002_b.sql')]
+        : [path.join(dir, 'prisma', 'migrations', '20240101_a', 'migration.sql'), path.join(dir, 'prisma', 'migrations', '20240102_b', 'migration.sql')];
+    const [ta, tb] = ['CREATE TABLE t (id int);\n', 'ALTER TABLE t DISABLE ROW LEVEL SECURITY;\n'];
+    for (const [f, t] of [[a, ta], [b, tb]]) {
+      fs.mkdirSync(path.dirname(f), { recursive: true });
+      fs.writeFileSync(f, t);
+    }
+    const [ua, ub] = [pathToFileURL(a).href, pathToFileURL(b).href];
+    const client = new TestClient();
+    try {
+      await client.initialize(pathToFileURL(dir).href);
+      // A file: URI of another host stands for no path here: it must not break the checks of the others.
+      await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: 'file://otherhost/share/x.sql', languageId: 'sql', version: 1, text: 'SELECT 1;\n' } });
+      await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: ua, languageId: 'sql', version: 1, text: ta } });
+      await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: ub, languageId: 'sql', version: 1, text: tb } });
+      await client.waitForDiagnostics(ub, (d) => d.some((x) => x.code === 'sql-rls-disabled'));
+      // Deleted on disk (its folder too, for Prisma) but still open: checking its neighbour keeps it.
+      fs.rmSync(layout === 'flat' ? b : path.dirname(b), { recursive: true });
+      await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: ub, type: 3 }] });
+      await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri: ua, version: 2 }, contentChanges: [{ text: `${ta}-- edited\n` }] });
+      await client.waitForDiagnostics(ua, () => client.history(ua).some((p) => p.version === 2));
+      await client.settle(500);
+      assert.deepEqual(codes(client.latest().get(ub) ?? []), ['1:sql-rls-disabled'], layout);
+      // Closed, it is gone from the history, and so are its findings.
+      await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri: ub } });
+      assert.deepEqual(await client.waitForDiagnostics(ub, (d) => d.length === 0), [], layout);
+    } finally {
+      await client.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});
+
+test('language server: a conf file deleted while open, once closed, keeps nothing the including file reported', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgh-lsp-deleted-conf-'));
+  fs.mkdirSync(path.join(dir, 'conf.d'));
+  const [main, inc] = [path.join(dir, 'postgresql.conf'), path.join(dir, 'conf.d', '10-x.conf')];
+  const [mainText, incText] = ["include_dir 'conf.d'\nssl = on\n", 'ssl = off\npassword_encryption = md5\n'];
+  fs.writeFileSync(main, mainText);
+  fs.writeFileSync(inc, incText);
+  const [mu, iu] = [pathToFileURL(main).href, pathToFileURL(inc).href];
+  const client = new TestClient();
+  try {
+    await client.initialize(pathToFileURL(dir).href);
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: mu, languageId: 'pg-conf', version: 1, text: mainText } });
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: iu, languageId: 'pg-conf', version: 1, text: incText } });
+    await client.waitForDiagnostics(iu, (d) => d.some((x) => x.code === 'conf-password-encryption'));
+    fs.rmSync(inc);
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: iu, type: 3 }] });
+    await client.settle(500);
+    await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri: iu } });
+    await client.settle(500);
+    assert.deepEqual(client.latest().get(iu) ?? [], []);
+  } finally {
+    await client.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('language server: hover explains findings and hba keywords; outline, formatting and suppression actions', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgh-lsp-editor-'));
   const file = path.join(dir, 'pg_hba.conf');

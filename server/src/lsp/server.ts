@@ -63,27 +63,35 @@ export function startServer(connection: Connection): void {
   let disk: FileSystem = nodeFileSystem;
   /**
    * Open editor buffers win over the disk, so included files are checked as they are being edited;
-   * and a folder lists the open files in it that are not on disk (new, or deleted while open). A
-   * migration history is then the same files whichever of them is checked: otherwise the check of
-   * a file on disk dropped the findings of an open one deleted beside it, and what showed depended
-   * on which was checked last.
+   * and the folders of a migration history list the open migrations that are not on disk (new, or
+   * deleted while open), with the folders that hold them. A history is then the same files
+   * whichever of them is checked: otherwise the check of a file on disk dropped the findings of an
+   * open one deleted beside it, and what showed depended on which was checked last. Only .sql
+   * files: a deleted conf file that is closed has no check left that would take its findings back.
    */
-  const openIn = (dir: string) =>
-    documents
-      .all()
-      .filter((d) => d.uri.startsWith('file:'))
-      .map((d) => uriToPath(d.uri))
-      .filter((f) => path.dirname(f) === dir)
-      .map((f) => path.basename(f));
+  const openMigrations = (): string[] =>
+    documents.all().flatMap((d) => {
+      if (!d.uri.startsWith('file:') || !d.uri.endsWith('.sql')) return [];
+      try {
+        return [uriToPath(d.uri)];
+      } catch {
+        return []; // a file: URI no path stands for (another host's)
+      }
+    });
+  /** The names of the entries of `dir` that open migrations are in or under (the first part of their path below it). */
+  const openEntries = (dir: string, files: boolean): string[] =>
+    openMigrations().flatMap((f) => {
+      const rel = path.relative(dir, f);
+      if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return [];
+      const parts = rel.split(path.sep);
+      return files === (parts.length === 1) ? [parts[0]] : [];
+    });
+  const withOpen = (names: string[] | { code: string }, open: string[]) =>
+    !open.length ? names : [...new Set([...(Array.isArray(names) ? names : []), ...open])];
   const fs: FileSystem = {
     readFile: (file) => documents.get(pathToUri(file))?.getText() ?? disk.readFile(file),
-    readDir: (dir) => {
-      const names = disk.readDir(dir);
-      const open = openIn(dir);
-      if (!open.length) return names;
-      return Array.isArray(names) ? [...new Set([...names, ...open])] : open;
-    },
-    listDirs: (dir) => disk.listDirs?.(dir) ?? [],
+    readDir: (dir) => withOpen(disk.readDir(dir), openEntries(dir, true)),
+    listDirs: (dir) => [...new Set([...(disk.listDirs?.(dir) ?? []), ...openEntries(dir, false)])],
   };
 
   const log = (message: string) => connection.console.log(`[pg-hardening] ${message}`);
