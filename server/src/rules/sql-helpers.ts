@@ -1,7 +1,7 @@
 // Shared vocabulary for the SQL rules: walking statements, and turning the parser's byte offsets
 // (libpg-query counts UTF-8 bytes within a statement) into the editor's ranges.
 import type { ScanToken } from 'libpg-query';
-import { utf16OfByte, type ParsedStatement, type SqlAnalysis } from '../engine/sql';
+import { nodeAt, utf16OfByte, type ParsedStatement, type SqlAnalysis } from '../engine/sql';
 
 export { utf16OfByte };
 import { scanSql } from '../engine/sql/parser';
@@ -121,7 +121,7 @@ class TreeNode {
     readonly i: number,
   ) {}
   get node(): Node {
-    this.decoded ??= { node: (this.source.ast?.stmts?.[this.i]?.stmt as Node)?.[this.type] };
+    this.decoded ??= { node: nodeAt(this.source, this.i) };
     return this.decoded.node;
   }
 }

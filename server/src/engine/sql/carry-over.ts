@@ -3,7 +3,7 @@
 // the edit touched a statement of one of those types: its findings from the previous check are
 // carried over, moved with the text, and only the other rules run again.
 import type { Finding, Position, Range } from '../types';
-import type { ParsedStatement, SqlAnalysis, SqlEdit } from './index';
+import { nodeAt, type ParsedStatement, type SqlAnalysis, type SqlEdit } from './index';
 import { RecentMap } from '../recent';
 import { pushTo } from '../map-lists';
 
@@ -27,18 +27,9 @@ export function footprint(s: ParsedStatement): string[] {
   if (s.error) out.push(ERROR_TYPE);
   if (mentionsSetConfig(s.text)) out.push(SET_CONFIG_TYPE);
   s.types.forEach((type, i) => {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    if (type === 'GrantStmt' && ROUTINE_OBJECTS.has((s.ast?.stmts?.[i]?.stmt as any)?.GrantStmt?.objtype)) out.push(ROUTINE_GRANT_TYPE);
+    if (type === 'GrantStmt' && ROUTINE_OBJECTS.has(nodeAt(s, i)?.objtype)) out.push(ROUTINE_GRANT_TYPE);
   });
   return out;
-}
-
-/** Whether a statement's footprint has one of `types` (footprint() without making the list). */
-export function touches(s: ParsedStatement, types: ReadonlySet<string>): boolean {
-  for (const t of s.types) if (types.has(t)) return true;
-  if (s.error && types.has(ERROR_TYPE)) return true;
-  if (types.has(SET_CONFIG_TYPE) && mentionsSetConfig(s.text)) return true;
-  return types.has(ROUTINE_GRANT_TYPE) && s.types.includes('GrantStmt') && footprint(s).includes(ROUTINE_GRANT_TYPE);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Position } from '../types';
 import { parseSql, scanSql, type ParseOutcome } from './parser';
 import { splitEdited, splitStatements, type SplitEdit, type SqlStatement } from './split';
 import { lineStarts, offsetIn, positionIn } from '../lines';
-import { EDITED_FILES, footprintIndex, forgetCheck, touches } from './carry-over';
+import { EDITED_FILES, footprint, footprintIndex, forgetCheck } from './carry-over';
 import { RecentMap } from '../recent';
 
 export interface ParsedStatement extends SqlStatement {
@@ -12,6 +12,13 @@ export interface ParsedStatement extends SqlStatement {
   /** The parse tree, decoded on first use. */
   readonly ast?: ParseResult;
   error?: { message: string; position: Position };
+}
+
+/** The parse-tree node of a statement's i-th top-level statement (of type `types[i]`), decoded on first use. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function nodeAt(s: ParsedStatement, i: number): any {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return (s.ast?.stmts?.[i]?.stmt as any)?.[s.types[i]];
 }
 
 /** A statement and its parse; the tree is decoded from PostgreSQL's JSON only when something reads it. */
@@ -116,25 +123,23 @@ export function analyzeSql(file: string, text: string, shareTrees = false): SqlA
     if (!byTypes) reads.set(read, (byTypes = new Map()));
     let list = byTypes.get(key) as StatementsRead<T> | undefined;
     if (!list) {
-      const wanted = new Set(types);
       const out = { indices: [] as number[], values: [] as T[] };
-      const add = (i: number) => {
-        if (!touches(statements[i], wanted)) return;
+      const take = (i: number) => {
         out.indices.push(i);
         out.values.push(read(statements[i]));
       };
       const old = previous?.get(read)?.get(key) as StatementsRead<T> | undefined;
-      if (old) readAfterEdit(old, edit!, add, out);
+      // After an edit: the replaced statements looked at again, by the same footprint the index uses.
+      const ifWanted = (i: number) => {
+        if (footprint(statements[i]).some((t) => types.includes(t))) take(i);
+      };
+      if (old) readAfterEdit(old, edit!, ifWanted, out);
       else {
         // From scratch: the statements of each type, found in one pass for every list of types.
         having ??= footprintIndex(statements);
         const marked = new Uint8Array(statements.length);
         for (const t of types) for (const i of having(t)) marked[i] = 1;
-        for (let i = 0; i < statements.length; i++)
-          if (marked[i]) {
-            out.indices.push(i);
-            out.values.push(read(statements[i]));
-          }
+        for (let i = 0; i < statements.length; i++) if (marked[i]) take(i);
       }
       byTypes.set(key, (list = out));
     }

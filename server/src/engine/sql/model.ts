@@ -1,7 +1,7 @@
 // Replays a migration history into the end state of the schema: tables and their RLS, policies,
 // SECURITY DEFINER functions and who may execute them, views. Each fact remembers the statement
 // that established it, so rules can point there.
-import type { ParsedStatement, SqlAnalysis } from './index';
+import { nodeAt, type ParsedStatement, type SqlAnalysis } from './index';
 import { splitIdentifierString } from '../conf/values';
 import { ROUTINE_GRANT_TYPE, ROUTINE_OBJECTS, SET_CONFIG_TYPE, mentionsSetConfig } from './carry-over';
 
@@ -118,7 +118,7 @@ function modelSteps(stmt: ParsedStatement): Step[] {
   for (let i = 0; i < stmt.types.length; i++) {
     const type = stmt.types[i];
     if (!MODEL_TYPES.has(type) || (type === 'SelectStmt' && !mentionsSetConfig(stmt.text))) continue;
-    const node = (stmt.ast?.stmts?.[i]?.stmt as Node)?.[type];
+    const node = nodeAt(stmt, i);
     const step = node && stepOf(type, node);
     if (step) steps.push(step);
   }
@@ -191,7 +191,7 @@ export const SEARCH_PATH_TYPES: readonly string[] = ['VariableSetStmt', SET_CONF
 export function searchPathSetBy(stmt: ParsedStatement): string | undefined {
   let out: string | undefined;
   stmt.types.forEach((type, i) => {
-    if (type === 'VariableSetStmt' || (type === 'SelectStmt' && mentionsSetConfig(stmt.text))) out = searchPathOf(type, (stmt.ast?.stmts?.[i]?.stmt as Node)?.[type]) ?? out;
+    if (type === 'VariableSetStmt' || (type === 'SelectStmt' && mentionsSetConfig(stmt.text))) out = searchPathOf(type, nodeAt(stmt, i)) ?? out;
   });
   return out;
 }
