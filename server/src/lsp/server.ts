@@ -151,10 +151,19 @@ export function startServer(connection: Connection): void {
   async function recheckHistory(file: string) {
     await initEngine();
     const { postgresVersion, config } = await settingsFor(pathToUri(file));
+    const textOf = (f: string) => {
+      const t = fs.readFile(f);
+      return typeof t === 'string' ? t : undefined;
+    };
+    let through = file;
+    let text = textOf(file);
     // A file closed after it was deleted is gone from its history: check that through a file still there.
-    const through = [file, ...historyFiles(file, fs, config)].find((f) => typeof fs.readFile(f) === 'string');
-    const text = through === undefined ? undefined : fs.readFile(through);
-    setContribution(await originOf(file), typeof text === 'string' ? checkFile(through!, text, 'sql', { pgVersion: postgresVersion, fs, config }) : []);
+    if (text === undefined)
+      for (const f of historyFiles(file, fs, config)) {
+        [through, text] = [f, textOf(f)];
+        if (text !== undefined) break;
+      }
+    setContribution(await originOf(file), text === undefined ? [] : checkFile(through, text, 'sql', { pgVersion: postgresVersion, fs, config }));
   }
 
   async function historyRootOf(file: string): Promise<string | undefined> {
