@@ -1,7 +1,8 @@
 // Shared vocabulary for the SQL rules: walking statements, and turning the parser's byte offsets
 // (libpg-query counts UTF-8 bytes within a statement) into the editor's ranges.
 import type { ScanToken } from 'libpg-query';
-import { nodeAt, utf16OfByte, type ParsedStatement, type SqlAnalysis } from '../engine/sql';
+import { utf16OfByte, type ParsedStatement, type SqlAnalysis } from '../engine/sql';
+import { nodeAt } from '../engine/sql/node-at';
 
 export { utf16OfByte };
 import { scanSql } from '../engine/sql/parser';

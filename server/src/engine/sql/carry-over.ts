@@ -3,7 +3,8 @@
 // the edit touched a statement of one of those types: its findings from the previous check are
 // carried over, moved with the text, and only the other rules run again.
 import type { Finding, Position, Range } from '../types';
-import { nodeAt, type ParsedStatement, type SqlAnalysis, type SqlEdit } from './index';
+import type { ParsedStatement, SqlAnalysis, SqlEdit } from './index';
+import { nodeAt } from './node-at';
 import { RecentMap } from '../recent';
 import { pushTo } from '../map-lists';
 

@@ -14,13 +14,6 @@ export interface ParsedStatement extends SqlStatement {
   error?: { message: string; position: Position };
 }
 
-/** The parse-tree node of a statement's i-th top-level statement (of type `types[i]`), decoded on first use. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function nodeAt(s: ParsedStatement, i: number): any {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return (s.ast?.stmts?.[i]?.stmt as any)?.[s.types[i]];
-}
-
 /** A statement and its parse; the tree is decoded from PostgreSQL's JSON only when something reads it. */
 class Statement implements ParsedStatement {
   start: number;

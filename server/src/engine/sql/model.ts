@@ -1,7 +1,8 @@
 // Replays a migration history into the end state of the schema: tables and their RLS, policies,
 // SECURITY DEFINER functions and who may execute them, views. Each fact remembers the statement
 // that established it, so rules can point there.
-import { nodeAt, type ParsedStatement, type SqlAnalysis } from './index';
+import type { ParsedStatement, SqlAnalysis } from './index';
+import { nodeAt } from './node-at';
 import { splitIdentifierString } from '../conf/values';
 import { ROUTINE_GRANT_TYPE, ROUTINE_OBJECTS, SET_CONFIG_TYPE, mentionsSetConfig } from './carry-over';
 
