@@ -282,14 +282,17 @@ describe('prefixLength', () => {
 });
 
 describe('makeRange', () => {
-  it('masks the address, and copies instead of aliasing', () => {
+  it('masks the address without changing it; prefix masks are shared and cannot be changed', () => {
     const a = ip('10.1.2.3');
     const m = cidrMask('16', 4)!;
     const r = makeRange(a, m);
     assert.deepEqual(r, { family: 4, addr: [10, 1, 0, 0], mask: [255, 255, 0, 0] });
-    m[2] = 255;
-    assert.equal(r.mask[2], 0);
     assert.equal(a.bytes[3], 3);
+    assert.equal(cidrMask('16', 4), m);
+    assert.throws(() => {
+      m[2] = 255;
+    }, TypeError);
+    assert.deepEqual(cidrMask('16', 4), [255, 255, 0, 0]);
   });
 
   it('keeps a non-contiguous netmask as is', () => {

@@ -2,7 +2,7 @@ import type { HbaRule } from './rule';
 import type { HbaRecord } from '../engine/hba/record';
 import { recordCovers } from '../engine/hba/coverage';
 import { parseRecord, isHbaError } from '../engine/hba/parse-record';
-import { logicalLines, tokenizeLine } from '../engine/hba/tokenize';
+import { logicalLines, tokenizeFields } from '../engine/hba/tokenize';
 import { SourceLine } from '../engine/hba/read';
 import { CIS_POSTGRES, PG_HBA_DOCS, fix, isReject } from './hba-helpers';
 
@@ -10,7 +10,7 @@ const CATCH_ALL = ['host all all 0.0.0.0/0 reject', 'host all all ::/0 reject'];
 
 function probe(text: string): HbaRecord {
   const [l] = logicalLines(text, false);
-  const r = parseRecord(new SourceLine('', l.line, l.endLine, tokenizeLine(l, () => []).fields), 17);
+  const r = parseRecord(new SourceLine('', l.line, l.endLine, tokenizeFields(l, () => []).fields), 17);
   if (isHbaError(r)) throw new Error(`bad probe record: ${text}`);
   return r;
 }

@@ -155,10 +155,16 @@ function zoneAccepted(addr: Bytes, zone: string, knownInterfaces: readonly strin
 export function cidrMask(lenText: string, family: Family): Bytes | undefined {
   const bits = plainDecimal(lenText) ?? cPrefixLength(lenText);
   if (bits === undefined || bits > 8 * byteLength(family)) return undefined;
-  const mask = zeros(byteLength(family));
-  for (let i = 0; i < mask.length; i++) mask[i] = (0xff00 >> Math.min(8, Math.max(0, bits - 8 * i))) & 0xff;
-  return mask;
+  const made = family === 4 ? V4_MASKS : V6_MASKS;
+  return (made[bits] ??= Object.freeze(Array.from({ length: byteLength(family) }, (_, i) => (0xff00 >> Math.min(8, Math.max(0, bits - 8 * i))) & 0xff)) as Bytes);
 }
+
+/**
+ * Each prefix mask is made once and shared (frozen, so no holder can change another's): each host
+ * record of a 20,000-line file would otherwise keep a mask array of its own.
+ */
+const V4_MASKS: Bytes[] = [];
+const V6_MASKS: Bytes[] = [];
 
 /** The usual /24: a few decimal digits, read without a regex. */
 function plainDecimal(s: string): number | undefined {
@@ -198,12 +204,14 @@ export function prefixLength(mask: Bytes): number | undefined {
 /**
  * A range from an address and a mask of the same family (PostgreSQL rejects any other line with
  * "IP address and mask do not match"); a mask of the wrong length is cut or padded with zero bytes.
+ * A mask of the right length is kept, not copied: masks are never changed once made.
  */
 export function makeRange(ip: Ip, mask: Bytes): IpRange {
-  const m = zeros(byteLength(ip.family));
-  const addr = zeros(m.length);
-  for (let i = 0; i < m.length && i < mask.length; i++) {
-    m[i] = mask[i];
+  const length = byteLength(ip.family);
+  const m = mask.length === length ? mask : zeros(length);
+  const addr = zeros(length);
+  for (let i = 0; i < length && i < mask.length; i++) {
+    if (m !== mask) m[i] = mask[i];
     addr[i] = ip.bytes[i] & mask[i];
   }
   return { family: ip.family, addr, mask: m };

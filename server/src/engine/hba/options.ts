@@ -67,6 +67,7 @@ export function parseAuthOptions(record: HbaRecord, fields: Token[][], pgVersion
   const lists: Record<string, string[]> = {};
   /** Effective option values, including those an ldapurl sets. */
   const seen = new Map<string, string>();
+  const options: AuthOption[] = [];
   for (const field of fields) {
     for (const token of field) {
       const fail = (message: string): HbaError => ({ message, range: token.range });
@@ -82,11 +83,12 @@ export function parseAuthOptions(record: HbaRecord, fields: Token[][], pgVersion
       const problem = checkValue(name, value, record, method, pgVersion, lists);
       if (problem) return fail(problem);
       const option: AuthOption = { name, value, token };
-      record.options.push(option);
+      options.push(option);
       seen.set(name, value);
       if (name === 'ldapurl') for (const [k, v] of ldapUrlSettings(value)) seen.set(k, v);
     }
   }
+  record.options = options;
   const problem = requiredArguments(method, seen, lists, pgVersion);
   return problem ? { message: problem, range: record.source.range } : undefined;
 }

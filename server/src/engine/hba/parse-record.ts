@@ -5,7 +5,9 @@ import { parseAuthOptions } from './options';
 import { regexError } from './regex';
 import {
   CONNECTION_TYPES,
+  METHODS,
   type Address,
+  type AuthOption,
   type ConnectionType,
   type HbaError,
   type HbaRecord,
@@ -16,10 +18,7 @@ import {
 import type { SourceLine } from './read';
 import type { Token } from './tokenize';
 
-const METHODS: readonly Method[] = [
-  'trust', 'reject', 'md5', 'password', 'scram-sha-256', 'gss', 'sspi',
-  'ident', 'peer', 'pam', 'ldap', 'radius', 'cert', 'bsd', 'oauth',
-];
+const NO_OPTIONS: readonly AuthOption[] = Object.freeze([]);
 
 const METHODS_BEFORE_18 = METHODS.filter((m) => m !== 'oauth');
 
@@ -29,32 +28,31 @@ export function methodsFor(pgVersion: number): readonly Method[] {
 
 export function parseRecord(line: SourceLine, pgVersion: number): HbaRecord | HbaError {
   const fail = (message: string, at?: Token): HbaError => ({ message, range: at?.range ?? line.range });
-  const fields = line.fields;
+  // Fields are read off the line one by one: a record keeps only its database and role lists.
+  const count = line.count;
   let i = 0;
 
-  const typeField = fields[i++];
-  if (typeField.length > 1) return fail('multiple values specified for connection type', typeField[1]);
-  const typeToken = typeField[0];
+  if (line.size(i) > 1) return fail('multiple values specified for connection type', line.at(i, 1));
+  const typeToken = line.at(i++);
   if (!(CONNECTION_TYPES as readonly string[]).includes(typeToken.text))
     return fail(`invalid connection type "${typeToken.text}"`, typeToken);
   const type = typeToken.text as ConnectionType;
 
-  const databases = fields[i++];
-  if (!databases) return fail('end-of-line before database specification');
+  if (i >= count) return fail('end-of-line before database specification');
+  const databases = line.field(i++);
   const badDb = pgVersion >= 16 && regexProblem(databases);
   if (badDb) return badDb;
 
-  const users = fields[i++];
-  if (!users) return fail('end-of-line before role specification');
+  if (i >= count) return fail('end-of-line before role specification');
+  const users = line.field(i++);
   const badUser = pgVersion >= 16 && regexProblem(users);
   if (badUser) return badUser;
 
   let address: Address | undefined;
   if (type !== 'local') {
-    const addrField = fields[i++];
-    if (!addrField) return fail('end-of-line before IP address specification');
-    if (addrField.length > 1) return fail('multiple values specified for host address', addrField[1]);
-    const token = addrField[0];
+    if (i >= count) return fail('end-of-line before IP address specification');
+    if (line.size(i) > 1) return fail('multiple values specified for host address', line.at(i, 1));
+    const token = line.at(i++);
     if (isKeyword(token, 'all') || isKeyword(token, 'samehost') || isKeyword(token, 'samenet')) {
       address = { kind: token.text as 'all' | 'samehost' | 'samenet', token };
     } else {
@@ -70,10 +68,9 @@ export function parseRecord(line: SourceLine, pgVersion: number): HbaRecord | Hb
         if (!mask) return fail(`invalid CIDR mask in address "${token.text}"`, token);
         address = { kind: 'ip', token, range: makeRange(ip, mask) };
       } else {
-        const maskField = fields[i++];
-        if (!maskField) return fail('end-of-line before netmask specification', token);
-        if (maskField.length > 1) return fail('multiple values specified for netmask', maskField[1]);
-        const maskToken = maskField[0];
+        if (i >= count) return fail('end-of-line before netmask specification', token);
+        if (line.size(i) > 1) return fail('multiple values specified for netmask', line.at(i, 1));
+        const maskToken = line.at(i++);
         const mask = parseNumericHost(maskToken.text);
         if (typeof mask !== 'object' || 'gaiError' in mask) {
           const why = mask === 'hostname' ? GAI_NONAME_TEXT : mask.gaiError;
@@ -85,10 +82,9 @@ export function parseRecord(line: SourceLine, pgVersion: number): HbaRecord | Hb
     }
   }
 
-  const methodField = fields[i++];
-  if (!methodField) return fail('end-of-line before authentication method');
-  if (methodField.length > 1) return fail('multiple values specified for authentication type', methodField[1]);
-  const methodToken = methodField[0];
+  if (i >= count) return fail('end-of-line before authentication method');
+  if (line.size(i) > 1) return fail('multiple values specified for authentication type', line.at(i, 1));
+  const methodToken = line.at(i++);
   if (!methodsFor(pgVersion).includes(methodToken.text as Method))
     return fail(`invalid authentication method "${methodToken.text}"`, methodToken);
   const method = methodToken.text as Method;
@@ -110,9 +106,11 @@ export function parseRecord(line: SourceLine, pgVersion: number): HbaRecord | Hb
     address,
     method,
     methodToken,
-    options: [],
+    options: NO_OPTIONS,
   };
-  const optionError = parseAuthOptions(record, i < fields.length ? fields.slice(i) : [], pgVersion);
+  const optionFields: Token[][] = [];
+  while (i < count) optionFields.push(line.field(i++));
+  const optionError = parseAuthOptions(record, optionFields, pgVersion);
   return optionError ?? record;
 }
 

@@ -1,29 +1,38 @@
 // Reads a pg_hba.conf (or pg_ident.conf) and everything it pulls in, in PostgreSQL's order:
 // `@file` references expand in place, `include*` directives (16+) splice their lines in.
 import type { FileSystem, Range } from '../types';
-import { logicalLines, tokenizeLine, rangeOfFields, type RawLine, type Token } from './tokenize';
+import { FieldList, logicalLines, tokenizeFields, type RawLine, type Token } from './tokenize';
 import { MAX_DEPTH, configFilesInDir, joinUncanonical, resolveConfigPath, strerror } from '../conffiles';
 
 /** Up to 15, tokens lived in a fixed buffer of MAX_TOKEN bytes (10240 in current minor releases). */
 const MAX_TOKEN = 10240;
 
-export class SourceLine implements RawLine {
+export class SourceLine extends FieldList implements RawLine {
   constructor(
     readonly file: string,
     readonly line: number,
     readonly endLine: number,
-    readonly fields: Token[][],
+    fields: FieldList,
     /** A tokenizing error (unreadable @file or include): PostgreSQL rejects the line with it. */
     readonly error?: { message: string; range: Range },
-  ) {}
+  ) {
+    super(fields.tokens, fields.starts);
+  }
+
+  /** The fields, each in an array made anew at each call. */
+  get fields(): Token[][] {
+    return this.all();
+  }
 
   /** Worked out when asked for: most lines are never reported. */
   get range(): Range {
-    return rangeOfFields(this.fields) ?? this.error!.range;
+    const first = this.tokens[0];
+    const last = this.tokens[this.tokens.length - 1];
+    return first && last ? { start: first.range.start, end: last.range.end } : this.error!.range;
   }
 
   withError(error: { message: string; range: Range }): SourceLine {
-    return new SourceLine(this.file, this.line, this.endLine, this.fields, error);
+    return new SourceLine(this.file, this.line, this.endLine, this, error);
   }
 }
 
@@ -55,10 +64,10 @@ function tokenizeFile(file: string, text: string, opts: ReadOptions, depth: numb
   const maxToken = opts.pgVersion <= 15 ? MAX_TOKEN : Infinity;
   const expand = (t: Token) => expandAtFile(t, file, opts, depth + 1);
   for (const l of logicalLines(text, opts.pgVersion >= 14)) {
-    const { fields, error } = tokenizeLine(l, expand, maxToken);
-    if (fields.length === 0 && !error) continue;
+    const { fields, error } = tokenizeFields(l, expand, maxToken);
+    if (fields.count === 0 && !error) continue;
     const line = new SourceLine(file, l.line, l.endLine, fields, error);
-    if (!error && opts.pgVersion >= 16 && fields.length === 2 && includeDirective(line, opts, depth, out)) continue;
+    if (!error && opts.pgVersion >= 16 && fields.count === 2 && includeDirective(line, opts, depth, out)) continue;
     out.push(line);
   }
 }
@@ -78,18 +87,18 @@ function expandAtFile(at: Token, outer: string, opts: ReadOptions, depth: number
   const tokens: Token[] = [];
   for (const l of lines) {
     if (l.error) return { error: l.error.message };
-    for (const f of l.fields) for (const t of f) tokens.push(t.readThrough(at, full));
+    for (const t of l.tokens) tokens.push(t.readThrough(at, full));
   }
   return tokens;
 }
 
 /** include / include_if_exists / include_dir records (PostgreSQL 16+). Returns true when handled. */
 function includeDirective(line: SourceLine, opts: ReadOptions, depth: number, out: SourceLine[]): boolean {
-  const keyword = line.fields[0][0].text;
-  const target = line.fields[1][0].text;
+  const keyword = line.at(0).text;
+  const target = line.at(1).text;
   if (keyword !== 'include' && keyword !== 'include_if_exists' && keyword !== 'include_dir') return false;
   const fail = (message: string) => {
-    out.push(line.withError({ message, range: line.fields[1][0].range }));
+    out.push(line.withError({ message, range: line.at(1).range }));
     return true;
   };
   if (keyword === 'include_dir') {

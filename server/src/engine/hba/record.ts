@@ -24,6 +24,11 @@ export type Method =
   | 'bsd'
   | 'oauth';
 
+export const METHODS: readonly Method[] = [
+  'trust', 'reject', 'md5', 'password', 'scram-sha-256', 'gss', 'sspi',
+  'ident', 'peer', 'pam', 'ldap', 'radius', 'cert', 'bsd', 'oauth',
+];
+
 export type Address =
   | { kind: 'all' | 'samehost' | 'samenet'; token: Token }
   | { kind: 'hostname'; token: Token; name: string }
@@ -46,7 +51,8 @@ export interface HbaRecord {
   /** As written; for `ident` on a local record PostgreSQL uses peer (see effectiveMethod). */
   method: Method;
   methodToken: Token;
-  options: AuthOption[];
+  /** Shared and empty on the many records without options. */
+  options: readonly AuthOption[];
 }
 
 export interface HbaError {

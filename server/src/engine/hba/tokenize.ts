@@ -2,25 +2,39 @@
 // next_field_expand): blanks are space, tab and CR; a field is a comma-separated token list;
 // double quotes protect blanks, commas and '#'; a trailing backslash joins the next line (14+).
 import type { Position, Range } from '../types';
+import { CONNECTION_TYPES, METHODS } from './record';
 
 /**
  * One token. Positions are kept as offsets into its logical line and turned into a range only when
- * asked for: a 20,000-line file has about 100,000 tokens, and few are ever reported.
+ * asked for; the raw text and whether it was quoted are read off the line likewise. A 20,000-line
+ * file has about 90,000 tokens that all live until the check ends, so each field here costs.
  */
 export class Token {
   constructor(
     /** The token with quotes removed, as PostgreSQL sees it. */
     readonly text: string,
-    /** The token began with a double quote: keywords and +role lose their meaning. */
-    readonly quoted: boolean,
-    /** The raw token text as written (quotes included), for fixes that rewrite it. */
-    readonly raw: string,
-    private readonly where: LogicalLine,
-    private readonly start: number,
-    private readonly end: number,
-    /** Set when the token came from an `@file` reference: range and raw are those of the @ token. */
-    readonly expandedFrom?: string,
+    protected readonly where: LogicalLine,
+    protected readonly start: number,
+    protected readonly end: number,
   ) {}
+
+  /** The raw token text as written (quotes included), for fixes that rewrite it. */
+  get raw(): string {
+    return this.where.text.slice(this.start, this.end);
+  }
+
+  /**
+   * The token began with a double quote: keywords and +role lose their meaning. (Only a quote can
+   * come before PostgreSQL's first kept character, so this is the raw text's first character.)
+   */
+  get quoted(): boolean {
+    return this.where.text.charCodeAt(this.start) === QUOTE;
+  }
+
+  /** Set when the token came from an `@file` reference: range and raw are those of the @ token. */
+  get expandedFrom(): string | undefined {
+    return undefined;
+  }
 
   get range(): Range {
     return { start: positionInLine(this.where, this.start), end: positionInLine(this.where, this.end, true) };
@@ -28,7 +42,29 @@ export class Token {
 
   /** This token as read through the `@file` reference `at`, in whose place it stands. */
   readThrough(at: Token, file: string): Token {
-    return new Token(this.text, this.quoted, at.raw, at.where, at.start, at.end, file);
+    return new ExpandedToken(this.text, at.where, at.start, at.end, this.quoted, file);
+  }
+}
+
+/** A token of an `@file`: its text and quoting are its own, its place is the @ token's. */
+class ExpandedToken extends Token {
+  constructor(
+    text: string,
+    where: LogicalLine,
+    start: number,
+    end: number,
+    private readonly wasQuoted: boolean,
+    private readonly file: string,
+  ) {
+    super(text, where, start, end);
+  }
+
+  override get quoted(): boolean {
+    return this.wasQuoted;
+  }
+
+  override get expandedFrom(): string {
+    return this.file;
   }
 }
 
@@ -95,6 +131,14 @@ export function logicalLines(text: string, continuation: boolean): LogicalLine[]
   return out;
 }
 
+/**
+ * Words most records repeat, shared: a token's text otherwise lives on as a string of its own (or a
+ * slice of its line) in every record.
+ */
+const COMMON_WORDS = new Map(
+  [...CONNECTION_TYPES, ...METHODS, 'all', 'sameuser', 'samerole', 'replication', 'samehost', 'samenet'].map((w) => [w, w]),
+);
+
 /** Reads the tokens of one logical line in turn (next_token in hba.c). */
 class TokenReader {
   pos = 0;
@@ -113,7 +157,6 @@ class TokenReader {
     let inQuote = false;
     let wasQuote = false;
     let sawQuote = false;
-    let initialQuote = false;
     this.comma = false;
     // The token's length as PostgreSQL buffers it (quotes dropped, "" inside quotes kept once); the
     // text itself is sliced out at the end rather than built a character at a time.
@@ -144,15 +187,15 @@ class TokenReader {
       if (c === QUOTE) {
         inQuote = !inQuote;
         sawQuote = true;
-        if (len === 0) initialQuote = true;
       }
       pos++;
       end = pos;
     }
     this.pos = pos;
     if (!sawQuote && len === 0) return undefined;
-    const raw = s.slice(start, end);
-    return new Token(sawQuote ? unquote(raw) : raw, initialQuote, raw, this.l, start, end);
+    const sliced = s.slice(start, end);
+    const raw = COMMON_WORDS.get(sliced) ?? sliced;
+    return new Token(sawQuote ? unquote(raw) : raw, this.l, start, end);
   }
 }
 
@@ -170,50 +213,103 @@ function unquote(raw: string): string {
 }
 
 /**
+ * The fields of a line as one array of tokens, with where each field starts kept only when some
+ * field holds more than one token. Records of a large file live until the check ends, and most of
+ * their fields hold one token: an array per field would double what they keep.
+ */
+export class FieldList {
+  constructor(
+    readonly tokens: readonly Token[],
+    readonly starts?: readonly number[],
+  ) {}
+
+  get count(): number {
+    return this.starts ? this.starts.length : this.tokens.length;
+  }
+
+  /** How many tokens field i holds. */
+  size(i: number): number {
+    if (!this.starts) return 1;
+    return (this.starts[i + 1] ?? this.tokens.length) - this.starts[i];
+  }
+
+  /** Token k of field i. */
+  at(i: number, k = 0): Token {
+    return this.tokens[(this.starts ? this.starts[i] : i) + k];
+  }
+
+  /** Field i, in an array of its own. */
+  field(i: number): Token[] {
+    if (!this.starts) return [this.tokens[i]];
+    return this.tokens.slice(this.starts[i], this.starts[i + 1] ?? this.tokens.length);
+  }
+
+  /** Every field, each in an array of its own. */
+  all(): Token[][] {
+    const fields: Token[][] = [];
+    for (let i = 0; i < this.count; i++) fields.push(this.field(i));
+    return fields;
+  }
+}
+
+type LineError = { message: string; range: Range };
+
+/**
  * Tokenizes one logical line into fields. `expand` is called for an unquoted `@file` token and
  * returns the tokens to splice in (or an error message, which ends the line as in hba.c).
  */
-export function tokenizeLine(
+export function tokenizeFields(
   l: LogicalLine,
   expand: (token: Token) => Token[] | { error: string },
   maxToken = Infinity,
-): { fields: Token[][]; error?: { message: string; range: Range } } {
-  const fields: Token[][] = [];
+): { fields: FieldList; error?: LineError } {
+  const tokens: Token[] = [];
+  let starts: number[] | undefined;
+  let count = 0;
+  /** Ends the field begun at `from`; a field with no tokens (an empty @file) is no field. */
+  const close = (from: number) => {
+    const size = tokens.length - from;
+    if (size === 0) return;
+    if (size !== 1 && !starts) starts = Array.from({ length: count }, (_, i) => i);
+    starts?.push(from);
+    count++;
+  };
+  // The copy holds the usual five tokens without the room that push() leaves.
+  const done = (error?: LineError) => ({ fields: new FieldList(tokens.slice(), starts), error });
   const reader = new TokenReader(l, maxToken);
   while (reader.pos < l.text.length) {
-    // Most fields hold one token; an array literal holds it without the room that push() leaves.
-    let field: Token[] | undefined;
+    const fieldStart = tokens.length;
     do {
       const from = reader.pos;
       const t = reader.next();
       if (reader.tooLong) {
+        tokens.length = fieldStart; // the field being read is not kept
         const at = { start: positionInLine(l, from), end: positionInLine(l, l.text.length, true) };
-        return { fields, error: { message: 'authentication file token too long', range: at } };
+        return done({ message: 'authentication file token too long', range: at });
       }
       if (!t) break;
       if (!t.quoted && t.text.length > 1 && t.text[0] === '@') {
         const expanded = expand(t);
         if ('error' in expanded) {
-          if (field?.length) fields.push(field);
-          return { fields, error: { message: expanded.error, range: t.range } };
+          close(fieldStart);
+          return done({ message: expanded.error, range: t.range });
         }
-        if (field) field.push(...expanded);
-        else field = expanded;
-      } else if (field) {
-        field.push(t);
+        for (const e of expanded) tokens.push(e);
       } else {
-        field = [t];
+        tokens.push(t);
       }
     } while (reader.comma);
-    if (field?.length) fields.push(field);
+    close(fieldStart);
   }
-  return { fields };
+  return done();
 }
 
-export function rangeOfFields(fields: Token[][]): Range | undefined {
-  const first = fields[0]?.[0];
-  const lastField = fields[fields.length - 1];
-  const last = lastField?.[lastField.length - 1];
-  if (!first || !last) return undefined;
-  return { start: first.range.start, end: last.range.end };
+/** tokenizeFields, with each field in an array of its own. */
+export function tokenizeLine(
+  l: LogicalLine,
+  expand: (token: Token) => Token[] | { error: string },
+  maxToken = Infinity,
+): { fields: Token[][]; error?: LineError } {
+  const { fields, error } = tokenizeFields(l, expand, maxToken);
+  return { fields: fields.all(), error };
 }
