@@ -210,7 +210,7 @@ test("each rule's reads: blanking the statements of every other type leaves its 
   assert.ok(compared > 100, `${compared} comparisons`);
 });
 
-test('an edited INSERT literal or table GRANT in a large migration runs none of the rules that read the model', () => {
+test('an edited INSERT literal or table GRANT in a large migration runs none of the rules that read the model, a policy edit none of those on functions', () => {
   const file = path.join('/nonexistent', 'large.sql');
   const table = (n: number) =>
     `CREATE TABLE app.t${n} (id bigint, tenant_id bigint);\nALTER TABLE app.t${n} ENABLE ROW LEVEL SECURITY;\n` +
@@ -239,6 +239,20 @@ test('an edited INSERT literal or table GRANT in a large migration runs none of 
     const grant = text.indexOf('ENABLE', text.length / 2);
     text = text.slice(0, grant) + 'DISABLE' + text.slice(grant + 'ENABLE'.length);
     assert.equal(after(() => checkFile(file, text, 'sql', { ...OPTS, editing: true })), modelRules.length, 'every model rule runs when RLS is turned off');
+    // The rules on functions read none of a policy's statement: a policy's name is edited without them.
+    const functionRules = SQL_RULES.filter((r) => r.reads?.includes('CreateFunctionStmt') && !r.reads.includes('CreatePolicyStmt'));
+    assert.ok(functionRules.length >= 2, `${functionRules.length} rules read only the model's functions`);
+    const checked = new Set<string>();
+    const spy = functionRules.map((r) => r.check);
+    functionRules.forEach((r, i) => (r.check = (ctx, report) => (checked.add(r.id), spy[i](ctx, report))));
+    try {
+      const policy = text.indexOf('CREATE POLICY p', text.length / 2) + 'CREATE POLICY p'.length;
+      text = text.slice(0, policy) + '9' + text.slice(policy);
+      assert.ok(after(() => checkFile(file, text, 'sql', { ...OPTS, editing: true })) > 0, 'the policy rules ran');
+      assert.deepEqual([...checked], [], 'rules on functions ran for a policy edit');
+    } finally {
+      functionRules.forEach((r, i) => (r.check = spy[i]));
+    }
     assert.deepEqual(checkFile(file, text, 'sql', { ...OPTS, editing: true }), checkFile(file, text, 'sql', OPTS));
   } finally {
     modelRules.forEach((r, i) => (r.check = originals[i]));

@@ -1,11 +1,11 @@
 import type { SqlRule } from './rule';
 import { insertAfter, wordRange } from './sql-helpers';
-import { MODEL_READS } from '../engine/sql/model';
+import { FUNCTION_READS } from '../engine/sql/model';
 
 export const sqlSecurityDefinerPublicExecute: SqlRule = {
   id: 'sql-security-definer-public-execute',
   kind: 'sql',
-  reads: MODEL_READS,
+  reads: FUNCTION_READS,
   wholeHistory: true,
   severity: 'warning',
   fix: 'manual',

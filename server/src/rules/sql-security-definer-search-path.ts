@@ -2,7 +2,7 @@ import type { SqlRule } from './rule';
 import { byteRange, codeTokens, historyNodes, historyNodesOfType, listNameAt, quoteIdent, replaceBytes, stringTokenAfter, type HistoryNode, type Node } from './sql-helpers';
 import type { Fix, TextEdit } from '../engine/types';
 import { parseSql } from '../engine/sql/parser';
-import { MODEL_READS, rangeVarOf } from '../engine/sql/model';
+import { FUNCTION_READS, rangeVarOf } from '../engine/sql/model';
 import { ROUTINE_OBJECTS } from '../engine/sql/carry-over';
 import type { SqlAnalysis } from '../engine/sql';
 import { pushTo } from '../engine/map-lists';
@@ -192,7 +192,8 @@ function judgePath(set: Node): { problem: string; replacement: string[] } | unde
 export const sqlSecurityDefinerSearchPath: SqlRule = {
   id: 'sql-security-definer-search-path',
   kind: 'sql',
-  reads: [...MODEL_READS, 'AlterFunctionStmt'],
+  // The functions it replays, and the model's function names; table and policy edits leave them be.
+  reads: [...FUNCTION_READS, 'AlterFunctionStmt', 'RenameStmt', 'DropStmt'],
   severity: 'error',
   fix: 'manual',
   docs: {

@@ -188,6 +188,12 @@ function searchPathOf(type: string, node: Node): string | undefined {
 /** The statement types that can set search_path, as SqlAnalysis.readStatements takes them. */
 export const SEARCH_PATH_TYPES: readonly string[] = ['VariableSetStmt', SET_CONFIG_TYPE];
 
+/**
+ * What the model's functions (functions, functionNames) are made of, as rules declare it: a rule
+ * that reads only those keeps its findings while a table or a policy is edited.
+ */
+export const FUNCTION_READS: readonly string[] = ['CreateFunctionStmt', ROUTINE_GRANT_TYPE, 'AlterDefaultPrivilegesStmt', ...SEARCH_PATH_TYPES];
+
 /** The schema unqualified names fall in after this statement, when it sets search_path. */
 export function searchPathSetBy(stmt: ParsedStatement): string | undefined {
   let out: string | undefined;
