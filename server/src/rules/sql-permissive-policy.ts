@@ -137,6 +137,24 @@ export function policyRoles(n: HistoryNode): string {
   return roles.length === 0 || roles.includes('PUBLIC') ? 'every role' : roles.join(', ');
 }
 
+const CLAUSES = [
+  { field: 'qual', words: ['USING'] },
+  { field: 'with_check', words: ['WITH', 'CHECK'] },
+] as const;
+
+/**
+ * Expressions judged before: the rule runs at every keystroke in a policy, and the trees of the
+ * statements a keystroke did not touch are kept, so each expression is judged once.
+ */
+const judged = new WeakMap<object, boolean>();
+
+function alwaysTrue(e: Node): boolean {
+  if (!e || typeof e !== 'object') return false;
+  let verdict = judged.get(e);
+  if (verdict === undefined) judged.set(e, (verdict = constantValue(e) === true));
+  return verdict;
+}
+
 export const sqlPermissivePolicy: SqlRule = {
   id: 'sql-permissive-policy',
   kind: 'sql',
@@ -168,11 +186,9 @@ export const sqlPermissivePolicy: SqlRule = {
       if (p.using?.analysis !== ctx.analysis && p.check?.analysis !== ctx.analysis) continue;
       // AS RESTRICTIVE policies are AND-ed: an always-true one restricts nothing, but opens nothing either.
       if (!p.created.node.permissive) continue;
-      for (const [n, field, words] of [
-        [p.using, 'qual', ['USING']],
-        [p.check, 'with_check', ['WITH', 'CHECK']],
-      ] as const) {
-        if (!n || n.analysis !== ctx.analysis || constantValue(n.node[field]) !== true) continue;
+      for (const { field, words } of CLAUSES) {
+        const n = field === 'qual' ? p.using : p.check;
+        if (!n || n.analysis !== ctx.analysis || !alwaysTrue(n.node[field])) continue;
         const clause = parenClause(n.stmt, [...words]);
         if (!clause) continue;
         const inside = codeTokens(n.stmt).filter((t) => t.start >= clause.open.end && t.end <= clause.close.start);
