@@ -465,8 +465,12 @@ export function policiesIn(ctx: { history: SqlAnalysis[]; analysis: SqlAnalysis 
   let byFile = policiesByFile.get(ctx.history);
   if (!byFile) {
     byFile = new Map();
+    // Without a Set per policy: this runs at every keystroke in a policy, over every policy.
     for (const p of replayPolicies(ctx.history)) {
-      for (const a of new Set([p.created.analysis, p.using?.analysis, p.check?.analysis])) if (a) pushTo(byFile, a, p);
+      const [a, b, c] = [p.created.analysis, p.using?.analysis, p.check?.analysis];
+      pushTo(byFile, a, p);
+      if (b && b !== a) pushTo(byFile, b, p);
+      if (c && c !== a && c !== b) pushTo(byFile, c, p);
     }
     policiesByFile.set(ctx.history, byFile);
   }
