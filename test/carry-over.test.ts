@@ -102,6 +102,45 @@ test('a series of edits anywhere in every fixture and example, checked after eve
   );
 });
 
+/**
+ * A migration long enough that the incremental model keeps states inside it (incremental-model.ts),
+ * with every statement the model follows: search_path changes, renames and drops of tables and
+ * policies, functions and their grants, default privileges, views.
+ */
+function largeMigration(blocks: number): string {
+  const out: string[] = [];
+  for (let n = 0; n < blocks; n++) {
+    const schema = n % 7 === 3 ? 'app' : 'public';
+    if (n % 11 === 5) out.push(`SET search_path = ${schema === 'app' ? 'public' : 'app'};`);
+    if (n % 13 === 6) out.push(`SELECT pg_catalog.set_config('search_path', 'app', false);`);
+    out.push(`CREATE TABLE ${schema}.t${n} (id bigint, tenant_id bigint);`);
+    out.push(`ALTER TABLE ${schema}.t${n} ENABLE ROW LEVEL SECURITY;`);
+    if (n % 2 === 0) out.push(`ALTER TABLE ${schema}.t${n} FORCE ROW LEVEL SECURITY;`);
+    out.push(`CREATE POLICY p${n} ON t${n} USING (tenant_id = 1)${n % 3 === 0 ? '' : ' WITH CHECK (tenant_id = 1)'};`);
+    if (n % 5 === 1) out.push(`DROP POLICY p${n} ON t${n};`);
+    if (n % 9 === 2) out.push(`ALTER TABLE t${n} RENAME TO r${n};`);
+    if (n % 8 === 4) out.push(`ALTER TABLE t${n} ADD COLUMN org_id bigint;`);
+    if (n % 4 === 1) out.push(`CREATE FUNCTION f${n}() RETURNS int LANGUAGE sql SECURITY DEFINER AS $$ SELECT 1 $$;`);
+    if (n % 8 === 1) out.push(`REVOKE EXECUTE ON FUNCTION f${n}() FROM PUBLIC;`);
+    if (n % 17 === 9) out.push('ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;');
+    if (n % 6 === 2) out.push(`CREATE VIEW v${n} AS SELECT * FROM t${n};`);
+    if (n % 19 === 7) out.push(`DROP TABLE t${n - 1};`);
+    out.push(`INSERT INTO t${n} VALUES (${n}, 1);`);
+  }
+  return out.join('\n') + '\n';
+}
+
+test('a series of edits anywhere in a migration long enough for kept model states: each check equals a fresh one', () => {
+  const file = path.join('/nonexistent', 'long.sql');
+  const text = largeMigration(120);
+  fc.assert(
+    fc.property(fc.array(editOf(text.length), { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 2 }), (edits, every) =>
+      sameAsFresh(file, text, edits, every),
+    ),
+    { numRuns: LONG ? 1_000 : 40, seed: LONG ? Number(process.env.PG_HARDEN_SEED ?? Date.now()) : 5 },
+  );
+});
+
 test('same-length edits that move a line break: the syntax errors after them move too', () => {
   const file = path.join('/nonexistent', 'moved.sql');
   const series = [

@@ -8,6 +8,7 @@ import type { ConfContext, HbaContext, Report, Rule, SqlContext, SqlRule } from 
 import { analyzeSql, utf16OfByte, type ParsedStatement, type SqlAnalysis } from './sql';
 import { historyFiles, historyRoot } from './sql/history';
 import { buildModel, type SchemaModel } from './sql/model';
+import { buildModelIncrementally, type ModelBuild } from './sql/incremental-model';
 import { carryOver, editFootprint, lastCheckOf, rememberCheck, rememberedAnalysis, type LastCheck } from './sql/carry-over';
 import { alterSystemConf, alterSystemValue } from './sql/alter-system';
 import { applyEdits } from './fix';
@@ -217,14 +218,16 @@ function checkSql(file: string, text: string, opts: CheckOptions, runRule: (rule
     changed && reads && !reads.some((t) => changed.has(t)) ? tryOr(() => carryOver(prev!.byRule.get(id) ?? [], prev!.analysis, analysis, edit!)) : undefined;
 
   let model: SchemaModel | undefined;
+  let build: ModelBuild | undefined;
   const ctxOf = (a: SqlAnalysis): SqlContext => ({
     analysis: a,
     pgVersion: opts.pgVersion,
     history,
     config,
-    // Built only when a rule that reads it runs.
+    // Built only when a rule that reads it runs; while a file is edited, from where the edits begin.
     get model() {
-      return (model ??= buildModel(history));
+      if (!model) model = opts.editing ? (build = buildModelIncrementally(history, prev?.model, analysis)).model : buildModel(history);
+      return model;
     },
   });
   const byRule = new Map<string, Finding[]>();
@@ -246,7 +249,7 @@ function checkSql(file: string, text: string, opts: CheckOptions, runRule: (rule
   byRule.set(ALTER_SYSTEM.id, carried(ALTER_SYSTEM.id, ALTER_SYSTEM.reads) ?? history.flatMap(alterSystem));
   const findings = [...byRule.values()].flat();
   if (opts.editing && !findings.some((f) => f.rule === INTERNAL_ERROR_RULE))
-    rememberCheck(file, { text, analysis, history, pgVersion: opts.pgVersion, config: opts.config, byRule, byFile: new Map(history.map((a) => [a.file, a])) });
+    rememberCheck(file, { text, analysis, history, pgVersion: opts.pgVersion, config: opts.config, byRule, byFile: new Map(history.map((a) => [a.file, a])), model: build ?? prev?.model });
   return { findings, history };
 }
 

@@ -5,6 +5,7 @@
 import type { Finding, Position, Range } from '../types';
 import type { ParsedStatement, SqlAnalysis, SqlEdit } from './index';
 import { nodeAt } from './node-at';
+import type { ModelBuild } from './incremental-model';
 import { RecentMap } from '../recent';
 import { pushTo } from '../map-lists';
 
@@ -108,6 +109,8 @@ export interface LastCheck {
   byRule: Map<string, Finding[]>;
   /** The history's analyses by file. */
   byFile: Map<string, SqlAnalysis>;
+  /** The last build of the schema model while this file was edited, to go on from. */
+  model?: ModelBuild;
 }
 
 /** How many files being edited keep their last split and check. */

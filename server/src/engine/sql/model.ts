@@ -10,6 +10,7 @@ import { ROUTINE_GRANT_TYPE, ROUTINE_OBJECTS, SET_CONFIG_TYPE, mentionsSetConfig
 type Node = any;
 
 export interface Origin {
+  /** The file's current analysis: an edit's incremental build points older facts at it (incremental-model.ts). */
   analysis: SqlAnalysis;
   stmt: ParsedStatement;
   node: Node;
@@ -97,7 +98,7 @@ export const MODEL_READS: readonly string[] = [...MODEL_TYPES]
  * the edit did not touch are kept (SqlAnalysis.readStatements). Names stay unresolved here; the
  * schema they fall in depends on the search_path in force.
  */
-interface Step {
+export interface Step {
   type: string;
   node: Node;
   /** SET search_path, or pg_dump's set_config: where unqualified names are created from here on. */
@@ -205,110 +206,151 @@ export function searchPathSetBy(stmt: ParsedStatement): string | undefined {
 
 const ALTER_SUBTYPES = new Set(['AT_EnableRowSecurity', 'AT_DisableRowSecurity', 'AT_ForceRowSecurity', 'AT_NoForceRowSecurity', 'AT_AddColumn']);
 
+/**
+ * The fold's state after some statements of the history: the model so far, and whether default
+ * privileges revoke EXECUTE from PUBLIC.
+ */
+export interface FoldState {
+  tables: Map<string, TableFact>;
+  functions: Map<string, FunctionFact>;
+  functionNames: Set<string>;
+  views: Map<string, ViewFact>;
+  revokeFunctionsByDefault: boolean;
+}
+
+export const emptyFoldState = (): FoldState => ({ tables: new Map(), functions: new Map(), functionNames: new Set(), views: new Map(), revokeFunctionsByDefault: false });
+
+/** A state to go on from while the one it was copied from goes on too: facts are shared, never changed. */
+export const copyFoldState = (s: FoldState): FoldState => ({
+  tables: new Map(s.tables),
+  functions: new Map(s.functions),
+  functionNames: new Set(s.functionNames),
+  views: new Map(s.views),
+  revokeFunctionsByDefault: s.revokeFunctionsByDefault,
+});
+
+export const modelOf = (s: FoldState): SchemaModel => ({ tables: s.tables, functions: s.functions, functionNames: s.functionNames, views: s.views });
+
+/** The statements of a file the model follows (indices), and what each does (values). */
+export const modelStepsOf = (analysis: SqlAnalysis) => analysis.readStatements(MODEL_READS, modelSteps);
+
 export function buildModel(history: SqlAnalysis[]): SchemaModel {
-  const model: SchemaModel = { tables: new Map(), functions: new Map(), functionNames: new Set(), views: new Map() };
-  let revokeFunctionsByDefault = false;
+  const state = emptyFoldState();
   for (const analysis of history) {
     let searchPath = 'public';
     // Only the statements of the types the model reads: most of a migration is neither seen nor decoded.
-    const { indices, values } = analysis.readStatements(MODEL_READS, modelSteps);
-    for (let k = 0; k < indices.length; k++) {
-      const stmt = analysis.statements[indices[k]];
-      for (const step of values[k]) {
-        const { node } = step;
-        switch (step.type) {
-          case 'VariableSetStmt':
-          case 'SelectStmt':
-            searchPath = step.searchPath!;
-            break;
-          case 'CreateStmt': {
-            const name = nameOf(node.relation, searchPath);
-            // Shared with the step, and so with later builds of the model: never changed in place.
-            const { columns, columnTypes } = step.table!;
-            model.tables.set(name, { name, created: { analysis, stmt, node }, columns, columnTypes, policies: [] });
-            break;
-          }
-          case 'AlterTableStmt': {
-            const t = model.tables.get(nameOf(node.relation, searchPath));
-            if (!t) break;
-            for (const { cmd, subtype, added } of step.commands!) {
-              const at: Origin = { analysis, stmt, node, cmd };
-              if (subtype === 'AT_EnableRowSecurity') [t.rlsEnabled, t.rlsDisabled] = [at, undefined];
-              if (subtype === 'AT_DisableRowSecurity') [t.rlsEnabled, t.rlsDisabled] = [undefined, at];
-              if (subtype === 'AT_ForceRowSecurity') t.rlsForced = at;
-              if (subtype === 'AT_NoForceRowSecurity') t.rlsForced = undefined;
-              if (added) [t.columns, t.columnTypes] = [[...t.columns, added[0]], new Map(t.columnTypes).set(added[0], added[1])];
-            }
-            break;
-          }
-          case 'RenameStmt': {
-            if (node.renameType !== 'OBJECT_TABLE') break;
-            const from = nameOf(node.relation, searchPath);
-            const t = model.tables.get(from);
-            if (!t) break;
-            model.tables.delete(from);
-            t.name = `${from.split('.')[0]}.${node.newname}`;
-            for (const p of t.policies) p.table = t.name;
-            model.tables.set(t.name, t);
-            break;
-          }
-          case 'DropStmt': {
-            for (const obj of node.objects ?? []) {
-              const items = obj.List?.items ?? [];
-              if (node.removeType === 'OBJECT_TABLE') model.tables.delete(listName(items, searchPath));
-              if (node.removeType === 'OBJECT_VIEW') model.views.delete(listName(items, searchPath));
-              if (node.removeType === 'OBJECT_POLICY') {
-                const parts = items.map((n: Node) => n?.String?.sval);
-                const policy = parts.pop();
-                const t = model.tables.get(parts.length > 1 ? parts.join('.') : `${searchPath}.${parts[0]}`);
-                if (t) t.policies = t.policies.filter((p) => p.name !== policy);
-              }
-            }
-            break;
-          }
-          case 'CreatePolicyStmt': {
-            const table = nameOf(node.table, searchPath);
-            const t = model.tables.get(table);
-            t?.policies.push({ name: node.policy_name, table, origin: { analysis, stmt, node } });
-            break;
-          }
-          case 'CreateFunctionStmt': {
-            const name = listName(node.funcname, searchPath);
-            const { definer, args } = step.fn!;
-            const signature = `${name}(${args})`;
-            model.functions.set(name, { name, signature, origin: { analysis, stmt, node }, securityDefiner: definer, publicExecuteRevoked: revokeFunctionsByDefault });
-            model.functionNames.add(name);
-            break;
-          }
-          case 'GrantStmt': {
-            if (node.targtype === 'ACL_TARGET_ALL_IN_SCHEMA') {
-              const schemas = (node.objects ?? []).map((o: Node) => o.String?.sval);
-              for (const f of model.functions.values()) if (schemas.includes(f.name.split('.')[0])) f.publicExecuteRevoked = true;
-            } else {
-              for (const o of node.objects ?? []) {
-                const f = model.functions.get(listName(o.ObjectWithArgs?.objname, searchPath));
-                if (f) f.publicExecuteRevoked = true;
-              }
-            }
-            break;
-          }
-          case 'AlterDefaultPrivilegesStmt': {
-            const a = node.action?.GrantStmt ?? node.action;
-            if (a && !a.is_grant && (a.objtype === 'OBJECT_FUNCTION' || a.objtype === 'OBJECT_ROUTINE'))
-              revokeFunctionsByDefault = (a.grantees ?? []).some((g: Node) => g.RoleSpec?.roletype === 'ROLESPEC_PUBLIC');
-            break;
-          }
-          case 'ViewStmt': {
-            const name = nameOf(node.view, searchPath);
-            const { invoker, relations } = step.view!;
-            model.views.set(name, { name, origin: { analysis, stmt, node }, tables: [...new Set(relations.map((rv) => nameOf(rv, searchPath)))], securityInvoker: invoker });
-            break;
+    const { indices, values } = modelStepsOf(analysis);
+    for (let k = 0; k < indices.length; k++) searchPath = applySteps(state, values[k], analysis, analysis.statements[indices[k]], searchPath);
+  }
+  return modelOf(state);
+}
+
+/**
+ * Applies one statement's steps; returns the search_path in force after it. A fact, once made, is
+ * never changed: a step that changes one puts a changed copy in its place, so a state copied along
+ * the way (incremental-model.ts) stays as it was. `made` collects the origins of the new facts.
+ */
+export function applySteps(state: FoldState, steps: readonly Step[], analysis: SqlAnalysis, stmt: ParsedStatement, searchPath: string, made?: Origin[]): string {
+  const { tables, functions, views } = state;
+  const originOf = (node: Node, cmd?: Node): Origin => {
+    const o: Origin = cmd ? { analysis, stmt, node, cmd } : { analysis, stmt, node };
+    made?.push(o);
+    return o;
+  };
+  for (const step of steps) {
+    const { node } = step;
+    switch (step.type) {
+      case 'VariableSetStmt':
+      case 'SelectStmt':
+        searchPath = step.searchPath!;
+        break;
+      case 'CreateStmt': {
+        const name = nameOf(node.relation, searchPath);
+        // Shared with the step, and so with later builds of the model: never changed in place.
+        const { columns, columnTypes } = step.table!;
+        tables.set(name, { name, created: originOf(node), columns, columnTypes, policies: [] });
+        break;
+      }
+      case 'AlterTableStmt': {
+        const name = nameOf(node.relation, searchPath);
+        const before = tables.get(name);
+        if (!before) break;
+        const t = { ...before };
+        for (const { cmd, subtype, added } of step.commands!) {
+          const at = originOf(node, cmd);
+          if (subtype === 'AT_EnableRowSecurity') [t.rlsEnabled, t.rlsDisabled] = [at, undefined];
+          if (subtype === 'AT_DisableRowSecurity') [t.rlsEnabled, t.rlsDisabled] = [undefined, at];
+          if (subtype === 'AT_ForceRowSecurity') t.rlsForced = at;
+          if (subtype === 'AT_NoForceRowSecurity') t.rlsForced = undefined;
+          if (added) [t.columns, t.columnTypes] = [[...t.columns, added[0]], new Map(t.columnTypes).set(added[0], added[1])];
+        }
+        tables.set(name, t);
+        break;
+      }
+      case 'RenameStmt': {
+        if (node.renameType !== 'OBJECT_TABLE') break;
+        const from = nameOf(node.relation, searchPath);
+        const t = tables.get(from);
+        if (!t) break;
+        tables.delete(from);
+        const name = `${from.split('.')[0]}.${node.newname}`;
+        tables.set(name, { ...t, name, policies: t.policies.map((p) => ({ ...p, table: name })) });
+        break;
+      }
+      case 'DropStmt': {
+        for (const obj of node.objects ?? []) {
+          const items = obj.List?.items ?? [];
+          if (node.removeType === 'OBJECT_TABLE') tables.delete(listName(items, searchPath));
+          if (node.removeType === 'OBJECT_VIEW') views.delete(listName(items, searchPath));
+          if (node.removeType === 'OBJECT_POLICY') {
+            const parts = items.map((n: Node) => n?.String?.sval);
+            const policy = parts.pop();
+            const key = parts.length > 1 ? parts.join('.') : `${searchPath}.${parts[0]}`;
+            const t = tables.get(key);
+            if (t) tables.set(key, { ...t, policies: t.policies.filter((p) => p.name !== policy) });
           }
         }
+        break;
+      }
+      case 'CreatePolicyStmt': {
+        const table = nameOf(node.table, searchPath);
+        const t = tables.get(table);
+        if (t) tables.set(table, { ...t, policies: [...t.policies, { name: node.policy_name, table, origin: originOf(node) }] });
+        break;
+      }
+      case 'CreateFunctionStmt': {
+        const name = listName(node.funcname, searchPath);
+        const { definer, args } = step.fn!;
+        const signature = `${name}(${args})`;
+        functions.set(name, { name, signature, origin: originOf(node), securityDefiner: definer, publicExecuteRevoked: state.revokeFunctionsByDefault });
+        state.functionNames.add(name);
+        break;
+      }
+      case 'GrantStmt': {
+        const revoke = (f: FunctionFact | undefined) => f && !f.publicExecuteRevoked && functions.set(f.name, { ...f, publicExecuteRevoked: true });
+        if (node.targtype === 'ACL_TARGET_ALL_IN_SCHEMA') {
+          const schemas = (node.objects ?? []).map((o: Node) => o.String?.sval);
+          for (const f of [...functions.values()]) if (schemas.includes(f.name.split('.')[0])) revoke(f);
+        } else {
+          for (const o of node.objects ?? []) revoke(functions.get(listName(o.ObjectWithArgs?.objname, searchPath)));
+        }
+        break;
+      }
+      case 'AlterDefaultPrivilegesStmt': {
+        const a = node.action?.GrantStmt ?? node.action;
+        if (a && !a.is_grant && (a.objtype === 'OBJECT_FUNCTION' || a.objtype === 'OBJECT_ROUTINE'))
+          state.revokeFunctionsByDefault = (a.grantees ?? []).some((g: Node) => g.RoleSpec?.roletype === 'ROLESPEC_PUBLIC');
+        break;
+      }
+      case 'ViewStmt': {
+        const name = nameOf(node.view, searchPath);
+        const { invoker, relations } = step.view!;
+        views.set(name, { name, origin: originOf(node), tables: [...new Set(relations.map((rv) => nameOf(rv, searchPath)))], securityInvoker: invoker });
+        break;
       }
     }
   }
-  return model;
+  return searchPath;
 }
 
 function truthy(arg: Node): boolean {
