@@ -130,3 +130,20 @@ export function generateCorpus(dir: string, scale: Scale): Corpus {
     modelEdits,
   };
 }
+
+/**
+ * `count` edits of a digit in the names of a file's policies, in turn (statements the schema model
+ * reads): each writes the digit after the one there.
+ */
+export function policyNameEdits(text: string, count: number): Edit[] {
+  const sites: number[] = [];
+  for (const m of text.matchAll(/CREATE POLICY [A-Za-z_]*(\d)/g)) sites.push(m.index! + m[0].length - 1);
+  const chars = text.split('');
+  const edits: Edit[] = [];
+  for (let i = 0; sites.length && i < count; i++) {
+    const offset = sites[i % sites.length];
+    chars[offset] = String((Number(chars[offset]) + 1) % 10);
+    edits.push({ offset, text: chars[offset] });
+  }
+  return edits;
+}

@@ -21,6 +21,8 @@ export interface Results {
   lsp: SessionResult[];
   /** Our server again, with edits in statements the schema model reads (policy names): not a target, shown beside it. */
   lspModelEdits?: SessionResult;
+  /** Edits of policy names in the newest file of the tree, its history open as the workspace (for information). */
+  lspTreeEdits?: SessionResult;
   hbaStart: { ms: Summary; count?: number; error?: string };
   workspace: WorkspaceMemory;
   bundle: BundleSize;
@@ -250,7 +252,7 @@ export function renderMarkdown(res: Results): string {
     row(['server', 'diagnostics', 'sync', 'start → first diagnostics', 'edits answered / sent / planned', 'p50', 'p95', 'max', 'RSS after']),
     row(['---', '---', '---', '---', '---', '---', '---', '---', '---']),
   );
-  for (const l of res.lspModelEdits ? [...res.lsp, res.lspModelEdits] : res.lsp)
+  for (const l of [...res.lsp, ...(res.lspModelEdits ? [res.lspModelEdits] : []), ...(res.lspTreeEdits ? [res.lspTreeEdits] : [])])
     out.push(
       row([
         l.name,
@@ -267,8 +269,15 @@ export function renderMarkdown(res: Results): string {
   out.push('');
   if (res.lspModelEdits)
     out.push(
-      `The last row is our server once more, with ${res.lspModelEdits.editsPlanned} edits of a digit in a policy's name instead: statements the schema model reads, ` +
+      `The row "${res.lspModelEdits.name}" is our server once more, with ${res.lspModelEdits.editsPlanned} edits of a digit in a policy's name instead: statements the schema model reads, ` +
         'so each edit rebuilds the model and runs the rules that read it (for the edits above, carried-over findings serve; see MISSES.md). The targets table judges it against the same 20 ms, so the figure above is not taken for every edit.',
+      '',
+    );
+  if (res.lspTreeEdits)
+    out.push(
+      `The row "${res.lspTreeEdits.name}" opens the newest file of the ${c.treeFiles}-file history, with the tree's migrations folder as the workspace, and edits a digit in its policies' names ` +
+        `${res.lspTreeEdits.editsPlanned} times: each edit checks the whole history again, with the other files' analyses kept and the schema model folded again from the start of the edited file. ` +
+        'No target of issue 6 is set for it; it is here because this is how a long history is edited (MISSES.md).',
       '',
     );
   out.push(

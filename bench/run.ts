@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { FULL, QUICK, SMALL_HBA_LINES, generateCorpus } from './corpus';
+import { FULL, QUICK, SMALL_HBA_LINES, generateCorpus, policyNameEdits } from './corpus';
 import { interleaved, ratio, type CliResult, type Contender } from './cli-runs';
 import { editSession, startToFirst, workspaceMemory } from './lsp-latency';
 import type { ServerCommand } from './lsp-client';
@@ -123,6 +123,11 @@ async function main() {
   }
   log(`Our server, ${corpus.modelEdits.length} edits of policy names (statements the schema model reads):`);
   const lspModelEdits = await editSession({ ...servers[0], name: `${OURS}, edits of policy names` }, corpus.migration, corpus.modelEdits, lspLimits, log);
+  // The everyday case of a long history: the newest migration is the one being written.
+  const newest = corpus.treeFiles[corpus.treeFiles.length - 1];
+  const treeEdits = policyNameEdits(fs.readFileSync(newest, 'utf8'), quick ? 10 : 100);
+  log(`Our server, ${treeEdits.length} edits of policy names in the newest of the ${corpus.treeFiles.length} files of the tree (the history is the workspace):`);
+  const lspTreeEdits = await editSession({ ...servers[0], name: `${OURS}, edits of policy names in the newest of ${corpus.treeFiles.length} files` }, newest, treeEdits, lspLimits, log);
 
   log(`Our server, ${SMALL_HBA_LINES}-line pg_hba.conf, start → first diagnostics:`);
   const hbaStart = await startToFirst(servers[0], corpus.smallHba, 'pg-hba', quick ? 1 : 5, 30_000);
@@ -159,6 +164,7 @@ async function main() {
     cli: { single, tree, hba, conf, startup },
     lsp,
     lspModelEdits,
+    lspTreeEdits,
     hbaStart,
     workspace,
     bundle,

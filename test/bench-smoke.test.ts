@@ -55,6 +55,10 @@ test('npm run bench -- --quick measures everything and writes to its own folder'
     assert.equal(modelEdits.error, undefined, modelEdits.error);
     assert.ok(modelEdits.editsSent > 0 && modelEdits.editsAnswered === modelEdits.editsSent, `edits of policy names: ${modelEdits.editsAnswered}/${modelEdits.editsSent} answered`);
     positive(modelEdits.latencyMs.p95, 'edits of policy names, p95');
+    const treeEdits = res.lspTreeEdits!;
+    assert.equal(treeEdits.error, undefined, treeEdits.error);
+    assert.ok(treeEdits.editsSent > 0 && treeEdits.editsAnswered === treeEdits.editsSent, `edits in the newest file of the tree: ${treeEdits.editsAnswered}/${treeEdits.editsSent} answered`);
+    positive(treeEdits.latencyMs.p95, 'edits in the newest file of the tree, p95');
 
     positive(res.hbaStart.ms.median, 'pg_hba.conf start → first diagnostics');
     assert.equal(res.workspace.error, undefined, res.workspace.error);
