@@ -40,7 +40,7 @@ export interface SessionResult {
   error?: string;
 }
 
-export async function editSession(server: ServerCommand, file: string, edits: Edit[], limits: SessionLimits, log: (s: string) => void): Promise<SessionResult> {
+export async function editSession(server: ServerCommand, file: string, edits: Edit[], limits: SessionLimits, log: (s: string) => void, workspace = path.dirname(file)): Promise<SessionResult> {
   const client = new LspClient(server);
   const uri = pathToFileURL(file).href;
   let text = fs.readFileSync(file, 'utf8');
@@ -60,7 +60,7 @@ export async function editSession(server: ServerCommand, file: string, edits: Ed
   };
   const latencies: number[] = [];
   try {
-    await client.initialize(path.dirname(file));
+    await client.initialize(workspace);
     result.mode = client.diagnosticMode;
     result.sync = client.syncKind === 2 ? 'incremental' : 'full';
     await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version: 1, text } });

@@ -275,7 +275,7 @@ export function renderMarkdown(res: Results): string {
     );
   if (res.lspTreeEdits)
     out.push(
-      `The row "${res.lspTreeEdits.name}" opens the newest file of the ${c.treeFiles}-file history, with the tree's migrations folder as the workspace, and edits a digit in its policies' names ` +
+      `The row "${res.lspTreeEdits.name}" opens the newest file of the ${c.treeFiles}-file history, with the tree as the workspace (its start-up scan checks the history once), and edits a digit in its policies' names ` +
         `${res.lspTreeEdits.editsPlanned} times: each edit checks the whole history again, with the other files' analyses kept and the schema model folded again from the start of the edited file. ` +
         'No target of issue 6 is set for it; it is here because this is how a long history is edited (MISSES.md).',
       '',

@@ -126,8 +126,8 @@ async function main() {
   // The everyday case of a long history: the newest migration is the one being written.
   const newest = corpus.treeFiles[corpus.treeFiles.length - 1];
   const treeEdits = policyNameEdits(fs.readFileSync(newest, 'utf8'), quick ? 10 : 100);
-  log(`Our server, ${treeEdits.length} edits of policy names in the newest of the ${corpus.treeFiles.length} files of the tree (the history is the workspace):`);
-  const lspTreeEdits = await editSession({ ...servers[0], name: `${OURS}, edits of policy names in the newest of ${corpus.treeFiles.length} files` }, newest, treeEdits, lspLimits, log);
+  log(`Our server, ${treeEdits.length} edits of policy names in the newest of the ${corpus.treeFiles.length} files of the tree (the tree is the workspace):`);
+  const lspTreeEdits = await editSession({ ...servers[0], name: `${OURS}, edits of policy names in the newest of ${corpus.treeFiles.length} files` }, newest, treeEdits, lspLimits, log, corpus.tree);
 
   log(`Our server, ${SMALL_HBA_LINES}-line pg_hba.conf, start → first diagnostics:`);
   const hbaStart = await startToFirst(servers[0], corpus.smallHba, 'pg-hba', quick ? 1 : 5, 30_000);

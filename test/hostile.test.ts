@@ -133,6 +133,41 @@ test('confined to the workspace: no read outside it, links leading out included'
   assert.equal(findings.filter((f) => /outside the workspace/.test(f.message)).length, 2, findings.map((f) => f.message).join('\n'));
 });
 
+test("the language server's cached disk: kept while unchanged, read again whenever it changed, even to the same size", async () => {
+  const dir = tempDir({ 'a.sql': 'SELECT 1;\n' });
+  const file = path.join(dir, 'a.sql');
+  const nodeFs = require('node:fs') as typeof fs;
+  const realRead = nodeFs.readFileSync;
+  let reads = 0;
+  nodeFs.readFileSync = ((...a: Parameters<typeof fs.readFileSync>) => (reads++, realRead(...a))) as typeof fs.readFileSync;
+  const tick = () => new Promise((r) => setTimeout(r, 20));
+  try {
+    const cached = diskFileSystem({ cache: true, settledMs: 0 });
+    assert.equal(cached.readFile(file), 'SELECT 1;\n');
+    assert.equal(cached.readFile(file), 'SELECT 1;\n');
+    assert.equal(reads, 1, 'an unchanged file is read once');
+    await tick();
+    fs.writeFileSync(file, 'SELECT 2;\n');
+    assert.equal(cached.readFile(file), 'SELECT 2;\n');
+    await tick();
+    const old = new Date(Date.now() - 60_000);
+    fs.writeFileSync(file, 'SELECT 3;\n');
+    fs.utimesSync(file, old, old); // the old mtime put back: ctime still moved
+    assert.equal(cached.readFile(file), 'SELECT 3;\n');
+    fs.rmSync(file);
+    assert.deepEqual(cached.readFile(file), { code: 'ENOENT' });
+    // By default a file written moments ago is read at every call: the clock may not have ticked since.
+    fs.writeFileSync(file, 'SELECT 4;\n');
+    const fresh = diskFileSystem({ cache: true });
+    reads = 0;
+    assert.equal(fresh.readFile(file), 'SELECT 4;\n');
+    assert.equal(fresh.readFile(file), 'SELECT 4;\n');
+    assert.equal(reads, 2);
+  } finally {
+    nodeFs.readFileSync = realRead;
+  }
+});
+
 test('language server: a lone CR is a blank to PostgreSQL and a line end to the editor; findings land on the right token', async () => {
   const dir = tempDir();
   const file = path.join(dir, 'pg_hba.conf');

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FileSystem } from './types';
+import { RecentMap } from './recent';
 
 /** Files larger than this are not read (and not checked): 16 MiB unless the project says otherwise. */
 export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -12,13 +13,27 @@ export interface DiskOptions {
    * symbolic link leading out included, answers 'EOUTSIDE' and is never opened.
    */
   roots?: string[];
+  /**
+   * Keep what was read, and read a file again only when its size, inode or change times differ: a
+   * keystroke in a history of 1,000 files reads the other 999 again (the language server).
+   */
+  cache?: boolean;
+  /** Files changed less long ago than this are read every time (tests set 0: keep at once). */
+  settledMs?: number;
 }
+
+/** How many files' texts a cached file system keeps. */
+const CACHED_FILES = 4096;
+/** Files changed less long ago than this are not kept: timestamps tick in milliseconds at best. */
+const SETTLED_MS = 2000;
 
 /** Reads the real disk; the LSP front layers open editor buffers over it. */
 export function diskFileSystem(opts: DiskOptions = {}): FileSystem {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
   const roots = opts.roots?.map(realpathOr);
   const outside = (p: string) => roots !== undefined && !roots.some((r) => isInside(realpathOr(p), r));
+  const read = opts.cache ? new RecentMap<string, { stamp: string; text: string }>(CACHED_FILES) : undefined;
+  const settledMs = opts.settledMs ?? SETTLED_MS;
   return {
     readFile(p) {
       if (outside(p)) return { code: 'EOUTSIDE' };
@@ -26,7 +41,16 @@ export function diskFileSystem(opts: DiskOptions = {}): FileSystem {
         const st = fs.statSync(p);
         if (st.isDirectory()) return { code: 'EISDIR' };
         if (st.size > maxBytes) return { code: 'EFBIG' };
-        return decodeText(fs.readFileSync(p));
+        if (!read) return decodeText(fs.readFileSync(p));
+        // ctime moves with every write, and no one can set it back. A file changed in the last
+        // moments may change again within the same tick of the clock: it is read every time.
+        const stamp = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+        const known = read.get(p);
+        if (known?.stamp === stamp) return known.text;
+        const text = decodeText(fs.readFileSync(p));
+        if (settledMs <= 0 || Date.now() - Math.max(st.mtimeMs, st.ctimeMs) >= settledMs) read.set(p, { stamp, text });
+        else read.delete(p);
+        return text;
       } catch (e) {
         return { code: (e as NodeJS.ErrnoException).code ?? 'EIO' };
       }

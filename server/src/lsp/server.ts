@@ -60,7 +60,7 @@ export function startServer(connection: Connection): void {
   let canPullConfiguration = false;
 
   /** The disk as this workspace may read it: only inside its folders when it is not trusted. */
-  let disk: FileSystem = nodeFileSystem;
+  let disk: FileSystem = diskFileSystem({ cache: true });
   /**
    * Open editor buffers win over the disk, so included files are checked as they are being edited;
    * and the folders of a migration history list the open migrations that are not on disk (new, or
@@ -107,7 +107,7 @@ export function startServer(connection: Connection): void {
     // VS Code says whether the workspace is trusted; other editors open what their user chose.
     const trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false;
     if (!trusted) {
-      disk = diskFileSystem({ roots: workspaceFolders.map(uriToPath) });
+      disk = diskFileSystem({ roots: workspaceFolders.map(uriToPath), cache: true });
       log('untrusted workspace: files outside the workspace folders are not read');
     }
     return {
@@ -287,10 +287,16 @@ export function startServer(connection: Connection): void {
       }
     for (const [fileUri, list] of byFile) {
       if (!contributions.has(fileUri)) contributions.set(fileUri, new Map());
-      contributions.get(fileUri)!.set(origin, list);
-      publish(fileUri);
+      const perOrigin = contributions.get(fileUri)!;
+      const before = perOrigin.get(origin);
+      perOrigin.set(origin, list);
+      // A keystroke in a migration checks its whole history: the files no editor shows hear again
+      // only when what they hear changes (open ones always do, with the version it answers).
+      if (documents.get(fileUri) || !sameDiagnostics(before, list)) publish(fileUri);
     }
   }
+
+  const sameDiagnostics = (a: Diagnostic[] | undefined, b: Diagnostic[]) => a !== undefined && a.length === b.length && JSON.stringify(a) === JSON.stringify(b);
 
   /** Takes back everything checking `uri` itself reported, in every file, and publishes `uri` again. */
   function withdraw(uri: string) {
