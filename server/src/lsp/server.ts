@@ -60,7 +60,13 @@ export function startServer(connection: Connection): void {
   let canPullConfiguration = false;
 
   /** The disk as this workspace may read it: only inside its folders when it is not trusted. */
-  let disk: FileSystem = diskFileSystem({ cache: true });
+  let disk: FileSystem = diskFileSystem();
+  /**
+   * The same, keeping what it read while files stay unchanged: for the checks of open files, where
+   * each keystroke in a migration reads its whole history again. The workspace scan reads through
+   * `disk`, so that the texts of histories nobody edits are not kept.
+   */
+  let keptDisk: FileSystem = diskFileSystem({ cache: true });
   /**
    * Open editor buffers win over the disk, so included files are checked as they are being edited;
    * and the folders of a migration history list the open migrations that are not on disk (new, or
@@ -88,11 +94,13 @@ export function startServer(connection: Connection): void {
     });
   const withOpen = (names: string[] | { code: string }, open: string[]) =>
     !open.length ? names : [...new Set([...(Array.isArray(names) ? names : []), ...open])];
-  const fs: FileSystem = {
-    readFile: (file) => documents.get(pathToUri(file))?.getText() ?? disk.readFile(file),
-    readDir: (dir) => withOpen(disk.readDir(dir), openEntries(dir, true)),
-    listDirs: (dir) => [...new Set([...(disk.listDirs?.(dir) ?? []), ...openEntries(dir, false)])],
-  };
+  const overDisk = (below: () => FileSystem): FileSystem => ({
+    readFile: (file) => documents.get(pathToUri(file))?.getText() ?? below().readFile(file),
+    readDir: (dir) => withOpen(below().readDir(dir), openEntries(dir, true)),
+    listDirs: (dir) => [...new Set([...(below().listDirs?.(dir) ?? []), ...openEntries(dir, false)])],
+  });
+  const fs = overDisk(() => keptDisk);
+  const scanFs = overDisk(() => disk);
 
   const log = (message: string) => connection.console.log(`[pg-hardening] ${message}`);
 
@@ -107,7 +115,8 @@ export function startServer(connection: Connection): void {
     // VS Code says whether the workspace is trusted; other editors open what their user chose.
     const trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false;
     if (!trusted) {
-      disk = diskFileSystem({ roots: workspaceFolders.map(uriToPath), cache: true });
+      disk = diskFileSystem({ roots: workspaceFolders.map(uriToPath) });
+      keptDisk = diskFileSystem({ roots: workspaceFolders.map(uriToPath), cache: true });
       log('untrusted workspace: files outside the workspace folders are not read');
     }
     return {
@@ -152,18 +161,18 @@ export function startServer(connection: Connection): void {
     await initEngine();
     const { postgresVersion, config } = await settingsFor(pathToUri(file));
     const textOf = (f: string) => {
-      const t = fs.readFile(f);
+      const t = scanFs.readFile(f);
       return typeof t === 'string' ? t : undefined;
     };
     let through = file;
     let text = textOf(file);
     // A file closed after it was deleted is gone from its history: check that through a file still there.
     if (text === undefined)
-      for (const f of historyFiles(file, fs, config)) {
+      for (const f of historyFiles(file, scanFs, config)) {
         [through, text] = [f, textOf(f)];
         if (text !== undefined) break;
       }
-    setContribution(await originOf(file), text === undefined ? [] : checkFile(through, text, 'sql', { pgVersion: postgresVersion, fs, config }));
+    setContribution(await originOf(file), text === undefined ? [] : checkFile(through, text, 'sql', { pgVersion: postgresVersion, fs: scanFs, config }));
   }
 
   async function historyRootOf(file: string): Promise<string | undefined> {
