@@ -72,7 +72,10 @@ export function historyFiles(file: string, fs: FileSystem, config: EngineConfig 
   };
   visit(h.root, 0);
   // The same glob must pick each file, and its history must be this one (no other glob comes first).
-  const mine = files.filter((f) => historyOf(f, config)?.root === h.root && historyOf(f, config)?.glob === h.glob);
+  const mine = files.filter((f) => {
+    const other = historyOf(f, config);
+    return other?.root === h.root && other.glob === h.glob;
+  });
   if (!mine.includes(file)) mine.push(file);
   return mine.sort(compareMigrations);
 }
