@@ -32,7 +32,7 @@ export function diskFileSystem(opts: DiskOptions = {}): FileSystem {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
   const roots = opts.roots?.map(realpathOr);
   const outside = (p: string) => roots !== undefined && !roots.some((r) => isInside(realpathOr(p), r));
-  const read = opts.cache ? new RecentMap<string, { stamp: string; text: string }>(CACHED_FILES) : undefined;
+  const kept = opts.cache ? new RecentMap<string, { stamp: string; text: string }>(CACHED_FILES) : undefined;
   const settledMs = opts.settledMs ?? SETTLED_MS;
   return {
     readFile(p) {
@@ -41,15 +41,15 @@ export function diskFileSystem(opts: DiskOptions = {}): FileSystem {
         const st = fs.statSync(p);
         if (st.isDirectory()) return { code: 'EISDIR' };
         if (st.size > maxBytes) return { code: 'EFBIG' };
-        if (!read) return decodeText(fs.readFileSync(p));
+        if (!kept) return decodeText(fs.readFileSync(p));
         // ctime moves with every write, and no one can set it back. A file changed in the last
         // moments may change again within the same tick of the clock: it is read every time.
         const stamp = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
-        const known = read.get(p);
+        const known = kept.get(p);
         if (known?.stamp === stamp) return known.text;
         const text = decodeText(fs.readFileSync(p));
-        if (settledMs <= 0 || Date.now() - Math.max(st.mtimeMs, st.ctimeMs) >= settledMs) read.set(p, { stamp, text });
-        else read.delete(p);
+        if (settledMs <= 0 || Date.now() - Math.max(st.mtimeMs, st.ctimeMs) >= settledMs) kept.set(p, { stamp, text });
+        else kept.delete(p);
         return text;
       } catch (e) {
         return { code: (e as NodeJS.ErrnoException).code ?? 'EIO' };

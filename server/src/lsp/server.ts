@@ -305,7 +305,14 @@ export function startServer(connection: Connection): void {
     }
   }
 
-  const sameDiagnostics = (a: Diagnostic[] | undefined, b: Diagnostic[]) => a !== undefined && a.length === b.length && JSON.stringify(a) === JSON.stringify(b);
+  /** Each list's text, made once: the list sent at one keystroke is the one compared at the next. */
+  const serialized = new WeakMap<Diagnostic[], string>();
+  const textOfList = (l: Diagnostic[]) => {
+    let text = serialized.get(l);
+    if (text === undefined) serialized.set(l, (text = JSON.stringify(l)));
+    return text;
+  };
+  const sameDiagnostics = (a: Diagnostic[] | undefined, b: Diagnostic[]) => a !== undefined && a.length === b.length && textOfList(a) === textOfList(b);
 
   /** Takes back everything checking `uri` itself reported, in every file, and publishes `uri` again. */
   function withdraw(uri: string) {

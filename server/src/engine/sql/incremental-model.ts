@@ -38,7 +38,7 @@ export function buildModelIncrementally(history: SqlAnalysis[], previous: ModelB
   const kept = (previous?.checkpoints ?? []).filter((c) => c.file < file || (c.file === file && c.stmt <= stmt));
   const from = kept[kept.length - 1];
   const state = from ? copyFoldState(from.state) : emptyFoldState();
-  // Facts the resumed-from statements made point at the analysis of their file that was current then.
+  // The facts those statements made were made with an earlier analysis of their file: point them at the current one.
   if (from) for (const o of from.made) o.analysis = history[from.file];
   const checkpoints = [...kept];
   const editedIndex = history.indexOf(edited);
