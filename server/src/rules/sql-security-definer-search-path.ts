@@ -58,14 +58,41 @@ function functionsByFile(functions: FunctionState[]): Map<SqlAnalysis, FunctionS
   return byFile;
 }
 
+/**
+ * The functions known at a point of the history: by name, overloads together, so a statement finds
+ * the ones it names without walking all of them (a history of 2,700 functions copied its whole list
+ * at each CREATE FUNCTION: 100 MB of garbage); listed in the order they were made.
+ */
+class KnownFunctions {
+  private byName = new Map<string, FunctionState[]>();
+  private made = new Map<FunctionState, number>();
+  named(name: string): readonly FunctionState[] {
+    return this.byName.get(name) ?? [];
+  }
+  add(f: FunctionState): void {
+    this.made.set(f, this.made.size);
+    pushTo(this.byName, f.name, f);
+  }
+  remove(f: FunctionState): void {
+    const same = this.byName.get(f.name)!;
+    same.splice(same.indexOf(f), 1);
+  }
+  rename(f: FunctionState, name: string): void {
+    this.remove(f);
+    f.name = name;
+    pushTo(this.byName, name, f);
+  }
+  all(): FunctionState[] {
+    return [...this.byName.values()].flat().sort((a, b) => this.made.get(a)! - this.made.get(b)!);
+  }
+}
+
 function replayFunctions(history: Parameters<typeof historyNodes>[0]): FunctionState[] {
-  let functions: FunctionState[] = [];
+  const functions = new KnownFunctions();
   /** The functions an ALTER/DROP/RENAME names: the overload with these arguments, or every overload when none are given. */
   const named = (n: HistoryNode, o: Node) => {
-    const name = functionName(n, o?.objname);
     const args = objectArgs(o);
-    const same = functions.filter((f) => f.name === name);
-    return args === undefined ? same : same.filter((f) => f.args === args || f.args === undefined);
+    return functions.named(functionName(n, o?.objname)).filter((f) => args === undefined || f.args === args || f.args === undefined);
   };
   const apply = (f: FunctionState, n: HistoryNode, options: Node[]) => {
     for (const o of options ?? []) {
@@ -86,28 +113,25 @@ function replayFunctions(history: Parameters<typeof historyNodes>[0]): FunctionS
     if (type === 'CreateFunctionStmt') {
       // CREATE OR REPLACE replaces every attribute, the configuration included.
       const f: FunctionState = { name: functionName(n, node.funcname), args: createArgs(node.parameters) };
-      functions = functions.filter((g) => g.name !== f.name || g.args !== f.args);
+      for (const g of functions.named(f.name).filter((g) => g.args === f.args)) functions.remove(g);
       apply(f, n, node.options);
-      functions.push(f);
+      functions.add(f);
     } else if (type === 'AlterFunctionStmt') {
       let targets = named(n, node.func);
       if (!targets.length) {
         // Created outside the history: nothing known about it but what this statement says.
         const f: FunctionState = { name: functionName(n, node.func?.objname), args: objectArgs(node.func) };
-        functions.push(f);
+        functions.add(f);
         targets = [f];
       }
       for (const f of targets) apply(f, n, node.actions);
     } else if (type === 'RenameStmt' && ROUTINE_OBJECTS.has(node.renameType)) {
-      for (const f of named(n, node.object?.ObjectWithArgs)) f.name = `${f.name.split('.').slice(0, -1).join('.')}.${node.newname}`;
+      for (const f of named(n, node.object?.ObjectWithArgs)) functions.rename(f, `${f.name.split('.').slice(0, -1).join('.')}.${node.newname}`);
     } else if (type === 'DropStmt' && ROUTINE_OBJECTS.has(node.removeType)) {
-      for (const o of node.objects ?? []) {
-        const gone = new Set(named(n, o.ObjectWithArgs));
-        functions = functions.filter((f) => !gone.has(f));
-      }
+      for (const o of node.objects ?? []) for (const f of named(n, o.ObjectWithArgs)) functions.remove(f);
     }
   }
-  return functions.filter((f) => f.definer);
+  return functions.all().filter((f) => f.definer);
 }
 
 /**
