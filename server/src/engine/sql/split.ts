@@ -156,9 +156,9 @@ function scan(text: string, from: number, stopAt?: (end: number) => boolean): { 
     } else if (isIdentStart(c)) {
       let j = i + 1;
       while (isIdentChar(text[j])) j++;
-      // Only BEGIN, ATOMIC, CASE and END matter; other words are not upper-cased.
-      const len = j - i;
-      const w = len >= 3 && len <= 6 ? text.slice(i, j).toUpperCase() : '';
+      // Only BEGIN, ATOMIC, CASE and END matter; they are compared in place, not copied.
+      const followed = FOLLOWED[j - i];
+      const w = followed !== undefined && isWordAt(text, i, followed) ? followed : '';
       if (w === 'ATOMIC' && lastWord === 'BEGIN') atomic++;
       else if (atomic > 0 && w === 'CASE') atomic++;
       else if (atomic > 0 && w === 'END') atomic--;
@@ -170,6 +170,15 @@ function scan(text: string, from: number, stopAt?: (end: number) => boolean): { 
   }
   if (stoppedAt === undefined) finish(text.length);
   return { statements, stoppedAt };
+}
+
+/** The words the splitter follows, by length. */
+const FOLLOWED: Record<number, string | undefined> = { 3: 'END', 4: 'CASE', 5: 'BEGIN', 6: 'ATOMIC' };
+
+/** Whether `word` (upper case) is at `at`, in any case: ASCII letters only, as PostgreSQL folds keywords. */
+function isWordAt(text: string, at: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) if ((text.charCodeAt(at + k) & ~0x20) !== word.charCodeAt(k)) return false;
+  return true;
 }
 
 const BLOCK = 4096;
