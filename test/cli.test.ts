@@ -216,10 +216,12 @@ test('fix applies only safe fixes, reports them, and a second run changes nothin
 test('a migration set large enough for the parse worker gets the same findings as one parsed on the main thread', { skip: os.availableParallelism() < 2 && 'one CPU: no parse worker is started' }, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgh-parallel-'));
   const unit = fs.readFileSync(path.join(ROOT, 'examples', 'insecure', 'migrations', '001_schema.sql'), 'utf8');
-  const parts: string[] = [];
-  // Distinct statements (the worker takes a share of the unique texts), past the 1.5 MB threshold.
-  for (let i = 0; parts.join('').length < 1_600_000; i++) parts.push(unit.replace(/\b(accounts|invoices|tenants)\b/g, `$1_${i}`));
-  fs.writeFileSync(path.join(dir, 'big.sql'), parts.join('\n'));
+  // Past the 1.5 MB threshold, in several files: the worker parses files from the last one back.
+  for (let f = 0, i = 0; f < 8; f++) {
+    const parts: string[] = [];
+    for (; parts.join('').length < 200_000; i++) parts.push(unit.replace(/\b(accounts|invoices|tenants)\b/g, `$1_${i}`));
+    fs.writeFileSync(path.join(dir, `big_${f}.sql`), parts.join('\n'));
+  }
   const marker = path.join(dir, 'worker-started');
   const wrapper = path.join(dir, 'worker.js');
   fs.writeFileSync(wrapper, `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'yes');\nrequire(${JSON.stringify(path.join(ROOT, 'dist', 'parse-worker.js'))});\n`);

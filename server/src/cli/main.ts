@@ -7,7 +7,7 @@ import { setParseCacheLimit } from '../engine/sql';
 import { parseInParallel } from '../engine/sql/parallel';
 import { fixFile } from '../engine/fix';
 import { decodeText, diskFileSystem, nodeFileSystem } from '../engine/node-fs';
-import { DEFAULT_PG_VERSION, SUPPORTED_PG_VERSIONS, type FileKind, type Finding, type Severity } from '../engine/types';
+import { DEFAULT_PG_VERSION, SUPPORTED_PG_VERSIONS, type FileKind, type FileSystem, type Finding, type Severity } from '../engine/types';
 import { collectTargets } from '../engine/targets';
 import { initEngine } from '../engine/init';
 import { CONFIG_FILE, engineConfig, loadProjectConfig, parseProjectConfig } from '../engine/config';
@@ -184,10 +184,17 @@ async function checkOrFix(command: 'check' | 'fix', rest: string[], io: Io): Pro
     return 0;
   }
 
-  // Large migration sets are parsed on every core first; the checks then find the parses cached.
-  setParseCacheLimit(1024 * 1024 * 1024);
-  await parseInParallel(targets.filter((t) => t.kind === 'sql').map((t) => read(t.file)));
-  let findings = sortFindings([...tooLarge, ...checkTargets(targets, read, opts)]);
+  // Each statement is parsed once; in a large migration set, a worker thread parses from the end.
+  setParseCacheLimit(0);
+  const parallel = parseInParallel(targets.filter((t) => t.kind === 'sql').map((t) => ({ file: t.file, text: read(t.file) })));
+  // The checks read each history's files through the texts read already (nothing is written during a check).
+  const known: FileSystem = { ...opts.fs, readFile: (f) => texts.get(path.resolve(f)) ?? opts.fs.readFile(f) };
+  let findings: Finding[];
+  try {
+    findings = sortFindings([...tooLarge, ...checkTargets(targets, read, { ...opts, fs: known })]);
+  } finally {
+    parallel.stop();
+  }
   for (const f of findings) if (!texts.has(f.file)) safeRead(f.file, texts);
   if (changedLines)
     findings = hideFindings(findings, findings.filter((f) => touchesChangedLine(f, changedLines)), `on lines unchanged since ${values['changed-since']}`, io);

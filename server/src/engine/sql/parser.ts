@@ -81,23 +81,115 @@ function statementTypes(json: string): string[] {
 /** Parses one statement. `cursor` is the error's 0-based position in code points, as PostgreSQL counts. */
 export function parseSql(text: string): ParseOutcome {
   const m = ready();
+  let json = EMPTY;
+  const error = parseRaw(m, text, (ptr) => {
+    if (ptr) json = readCString(m, ptr);
+  });
+  return error ? { ok: false, ...error } : { ok: true, json, types: statementTypes(json) };
+}
+
+/** What PostgreSQL's parser makes of a text with no statement in it. */
+const EMPTY = '{"stmts":[]}';
+
+/** Runs PostgreSQL's parser; `take` gets the address of the JSON (0 for no statement) while it is valid. */
+function parseRaw(m: PgModule, text: string, take: (ptr: number) => void): { message: string; cursor: number } | undefined {
   return withCString(m, text, (queryPtr) => {
     const result = m._wasm_parse_query_raw(queryPtr);
     if (!result) throw new Error('the SQL parser ran out of memory');
     try {
-      const tree = m.getValue(result, 'i32');
       const error = m.getValue(result + 8, 'i32');
       if (error) {
         const message = m.getValue(error, 'i32');
         const cursorpos = m.getValue(error + 16, 'i32');
-        return { ok: false, message: message ? readCString(m, message) : 'unknown error', cursor: cursorpos > 0 ? cursorpos - 1 : 0 };
+        return { message: message ? readCString(m, message) : 'unknown error', cursor: cursorpos > 0 ? cursorpos - 1 : 0 };
       }
-      const json = tree ? readCString(m, tree) : '{"stmts":[]}';
-      return { ok: true, json, types: statementTypes(json) };
+      take(m.getValue(result, 'i32'));
+      return undefined;
     } finally {
       m._wasm_free_parse_result(result);
     }
   });
+}
+
+/**
+ * Statements parsed in a row, their JSON in one string: `spans` holds each statement's start and
+ * end in it, or -1 and the index of its error. One large string instead of one per statement is
+ * less for the collector to move, and, from a worker thread, one copy.
+ */
+export interface ParsedBatch {
+  json: string;
+  spans: Int32Array;
+  errors: { message: string; cursor: number }[];
+}
+
+let bytes = new Uint8Array(1 << 16);
+
+export function parseBatch(texts: readonly string[]): ParsedBatch {
+  const m = ready();
+  const spans = new Int32Array(texts.length * 2);
+  const errors: ParsedBatch['errors'] = [];
+  let used = 0;
+  texts.forEach((text, i) => {
+    const error = parseRaw(m, text, (ptr) => {
+      const heap = m.HEAPU8;
+      const json = ptr ? heap.subarray(ptr, heap.indexOf(0, ptr)) : encoder.encode(EMPTY);
+      if (used + json.length > bytes.length) {
+        const grown = new Uint8Array(Math.max(bytes.length * 2, used + json.length));
+        grown.set(bytes.subarray(0, used));
+        bytes = grown;
+      }
+      bytes.set(json, used);
+      spans[2 * i] = used;
+      spans[2 * i + 1] = used += json.length;
+    });
+    if (error) {
+      spans[2 * i] = -1;
+      spans[2 * i + 1] = errors.push(error) - 1;
+    }
+  });
+  let json = decoder.decode(bytes.subarray(0, used));
+  // Multi-byte characters make the string shorter than its bytes: then each JSON is decoded alone
+  // and the spans are counted in UTF-16 units.
+  if (json.length !== used) {
+    const parts: string[] = [];
+    let at = 0;
+    for (let i = 0; i < texts.length; i++) {
+      if (spans[2 * i] < 0) continue;
+      const part = decoder.decode(bytes.subarray(spans[2 * i], spans[2 * i + 1]));
+      parts.push(part);
+      spans[2 * i] = at;
+      spans[2 * i + 1] = at += part.length;
+    }
+    json = parts.join('');
+  }
+  // A batch of a whole large file must not keep its buffer for the rest of the run.
+  if (bytes.length > 1 << 22) bytes = new Uint8Array(1 << 16);
+  return { json, spans, errors };
+}
+
+/** Parses statements in batches of a size whose JSON stays in a buffer of about 1 MB. */
+export function parseAll(texts: readonly string[]): ParseOutcome[] {
+  const size = 1024;
+  if (texts.length <= size) return outcomesOf(parseBatch(texts));
+  const out: ParseOutcome[] = [];
+  for (let i = 0; i < texts.length; i += size) for (const r of outcomesOf(parseBatch(texts.slice(i, i + size)))) out.push(r);
+  return out;
+}
+
+/** The batch's statements, each JSON a slice of the batch's string. */
+export function outcomesOf(batch: ParsedBatch): ParseOutcome[] {
+  const out = new Array<ParseOutcome>(batch.spans.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    const start = batch.spans[2 * i];
+    const end = batch.spans[2 * i + 1];
+    if (start < 0) {
+      out[i] = { ok: false, ...batch.errors[end] };
+    } else {
+      const json = batch.json.slice(start, end);
+      out[i] = { ok: true, json, types: statementTypes(json) };
+    }
+  }
+  return out;
 }
 
 /** The scanner's tokens of a statement that parsed: byte offsets, keyword kinds. */

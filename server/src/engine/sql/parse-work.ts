@@ -1,0 +1,23 @@
+// What the main thread and the parse worker share (parallel.ts, parse-worker.ts): kept apart so
+// the worker's bundle holds the parser and the splitter only.
+import type { MessagePort } from 'node:worker_threads';
+import type { ParsedBatch } from './parser';
+
+/** Each file's state in the shared claims. */
+export const FREE = 0;
+export const MAIN = 1;
+export const PARSING = 2;
+export const PARSED = 3;
+
+/** What the worker is given. */
+export interface ParseWork {
+  texts: string[];
+  claims: Int32Array;
+  port: MessagePort;
+}
+
+/** What the worker sends for each file it parsed. */
+export interface ParsedFile {
+  index: number;
+  batch: ParsedBatch;
+}
