@@ -28,6 +28,8 @@ export const sqlGrantAll: SqlRule = {
   check(ctx, report) {
     const extra = ctx.pgVersion >= 17 ? 'TRUNCATE, REFERENCES, TRIGGER and MAINTAIN' : 'TRUNCATE, REFERENCES and TRIGGER';
     for (const n of nodesOf(ctx)) {
+      // GRANT ALL has no privileges list: a lone statement whose JSON has one is not decoded.
+      if (n.stmt.types.length === 1 && n.stmt.jsonIncludes('"privileges":')) continue;
       const g = n.type === 'GrantStmt' ? n.node : n.type === 'AlterDefaultPrivilegesStmt' ? n.node.action : undefined;
       if (!g?.is_grant || g.privileges || g.objtype !== 'OBJECT_TABLE') continue;
       const code = codeTokens(n.stmt);

@@ -62,13 +62,15 @@ function grantWhat(g: Node, defaults: boolean): string {
 }
 
 const isPublic = (r: Node) => r?.RoleSpec?.roletype === 'ROLESPEC_PUBLIC';
+/** Whether any role the statement names is PUBLIC, read off its JSON: most GRANTs name none, and are not decoded. */
+const namesPublic = (n: HistoryNode) => n.stmt.jsonIncludes('"ROLESPEC_PUBLIC"');
 
 const revokesCache = new WeakMap<HistoryNode[], HistoryNode[]>();
 /** The history's REVOKE … FROM PUBLIC statements, found once: a history has thousands of GRANTs. */
 function publicRevokes(grants: HistoryNode[]): HistoryNode[] {
   let revokes = revokesCache.get(grants);
   if (!revokes) {
-    revokes = grants.filter((n) => !n.node.is_grant && !n.node.grant_option && (n.node.grantees ?? []).some(isPublic));
+    revokes = grants.filter((n) => namesPublic(n) && !n.node.is_grant && !n.node.grant_option && (n.node.grantees ?? []).some(isPublic));
     revokesCache.set(grants, revokes);
   }
   return revokes;
@@ -118,6 +120,7 @@ export const sqlGrantPublic: SqlRule = {
   check(ctx, report) {
     const nodes = historyNodesOfType(ctx.history, 'GrantStmt');
     for (const n of nodesOf(ctx)) {
+      if (!namesPublic(n)) continue;
       let grantees: Node[] | undefined;
       let message: string;
       if (n.type === 'GrantStmt' || n.type === 'AlterDefaultPrivilegesStmt') {

@@ -29,9 +29,17 @@ export function footprint(s: ParsedStatement): string[] {
   if (s.error) out.push(ERROR_TYPE);
   if (mentionsSetConfig(s.text)) out.push(SET_CONFIG_TYPE);
   s.types.forEach((type, i) => {
-    if (type === 'GrantStmt' && ROUTINE_OBJECTS.has(nodeAt(s, i)?.objtype)) out.push(ROUTINE_GRANT_TYPE);
+    if (type === 'GrantStmt' && grantsOnRoutines(s, i)) out.push(ROUTINE_GRANT_TYPE);
   });
   return out;
+}
+
+/**
+ * Whether the GRANT is on functions, procedures or routines. Most GRANTs are on tables: their JSON
+ * names no routine object type, and their trees are not decoded for this.
+ */
+function grantsOnRoutines(s: ParsedStatement, i: number): boolean {
+  return [...ROUTINE_OBJECTS].some((t) => s.jsonIncludes(`"${t}"`)) && ROUTINE_OBJECTS.has(nodeAt(s, i)?.objtype);
 }
 
 /**

@@ -12,6 +12,12 @@ export interface ParsedStatement extends SqlStatement {
   /** The parse tree, decoded on first use. */
   readonly ast?: ParseResult;
   error?: { message: string; position: Position };
+  /**
+   * Whether PostgreSQL's JSON of the statement contains `fragment` (a key or a value, quoted as in
+   * the JSON, such as '"ROLESPEC_PUBLIC"'), read without decoding the tree: false means no node of
+   * it has that. False for a statement that did not parse.
+   */
+  jsonIncludes(fragment: string): boolean;
 }
 
 /** A statement and its parse; the tree is decoded from PostgreSQL's JSON only when something reads it. */
@@ -48,6 +54,10 @@ class Statement implements ParsedStatement {
     const moved = new Statement(s, this.parsed, error, positionAt, this.share);
     moved.tree = this.tree;
     return moved;
+  }
+
+  jsonIncludes(fragment: string): boolean {
+    return this.parsed !== undefined && this.parsed.json.includes(fragment);
   }
 
   get ast(): ParseResult | undefined {
