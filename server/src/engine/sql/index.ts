@@ -118,7 +118,11 @@ export function analyzeSql(file: string, text: string, shareTrees = false): SqlA
     // An error after the edit is placed again: even a same-length edit can move a line break.
     if (s instanceof Statement) return edit && i >= edit.newTo && s.error ? s.movedTo(s, positionAt) : s;
     const old = edit && i >= edit.newTo ? before!.statements[i - edit.newTo + edit.oldTo] : undefined;
-    return old instanceof Statement ? old.movedTo(s, positionAt) : parsedStatement(s, positionAt, shareTrees, parses?.[i]);
+    if (old instanceof Statement) return old.movedTo(s, positionAt);
+    // A statement an edit made gets a text of its own: a slice of the document would keep that
+    // whole version of it alive for as long as the statement is not edited again (one version,
+    // 1 MB for a 1 MB file, for each statement edited in a session).
+    return parsedStatement(edit ? { start: s.start, end: s.end, text: ownCopy(s.text) } : s, positionAt, shareTrees, parses?.[i]);
   });
   const reads: Reads = new Map();
   const previous = edit && before!.reads;
@@ -154,6 +158,11 @@ export function analyzeSql(file: string, text: string, shareTrees = false): SqlA
   if (shareTrees) lastSplits.set(file, { text, statements, reads });
   const replaced = edit ? before!.statements.slice(edit.from, edit.oldTo) : [];
   return { file, text, statements, positionAt, offsetAt, readStatements, ...(edit && { edit: { ...edit, replaced } }) };
+}
+
+/** A copy of `text` that shares no memory with the string it was sliced from. */
+function ownCopy(text: string): string {
+  return Buffer.from(text, 'utf16le').toString('utf16le');
 }
 
 /** Each reader's results, by the list of types they were read for. */
