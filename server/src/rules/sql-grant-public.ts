@@ -62,6 +62,7 @@ function grantWhat(g: Node, defaults: boolean): string {
 }
 
 const isPublic = (r: Node) => r?.RoleSpec?.roletype === 'ROLESPEC_PUBLIC';
+const GRANTS = new Set(['GrantStmt', 'AlterDefaultPrivilegesStmt', 'GrantRoleStmt']);
 /** Whether any role the statement names is PUBLIC, read off its JSON: most GRANTs name none, and are not decoded. */
 const namesPublic = (n: HistoryNode) => n.stmt.jsonIncludes('"ROLESPEC_PUBLIC"');
 
@@ -120,7 +121,7 @@ export const sqlGrantPublic: SqlRule = {
   check(ctx, report) {
     const nodes = historyNodesOfType(ctx.history, 'GrantStmt');
     for (const n of nodesOf(ctx)) {
-      if (!namesPublic(n)) continue;
+      if (!GRANTS.has(n.type) || !namesPublic(n)) continue;
       let grantees: Node[] | undefined;
       let message: string;
       if (n.type === 'GrantStmt' || n.type === 'AlterDefaultPrivilegesStmt') {

@@ -39,6 +39,8 @@ export function footprint(s: ParsedStatement): string[] {
  * names no routine object type, and their trees are not decoded for this.
  */
 function grantsOnRoutines(s: ParsedStatement, i: number): boolean {
+  // A GRANT on a table says so near the start of its JSON, so this search ends early.
+  if (s.types.length === 1 && s.jsonIncludes('"objtype":"OBJECT_TABLE"')) return false;
   return [...ROUTINE_OBJECTS].some((t) => s.jsonIncludes(`"${t}"`)) && ROUTINE_OBJECTS.has(nodeAt(s, i)?.objtype);
 }
 
