@@ -70,7 +70,7 @@ const RANGE_TEXT: Record<string, RegExp> = {
   'sql-bypassrls-role': /^bypassrls$/i,
   'sql-plaintext-password': /^(?:[Ee]?'(?:[^'\\]|''|\\.)*'|\$\w*\$[\s\S]*\$\w*\$)$/,
   'sql-md5-password': /^'md5[0-9a-f]{32}'$/,
-  'sql-grant-public': /^public$/i,
+  'sql-grant-public': /^"?public"?$/i,
   'sql-grant-all': /^all(?: privileges)?$/i,
   'sql-dangerous-role-grant': /^"?pg_(?:read_server_files|write_server_files|execute_server_program|read_all_data|write_all_data)"?$/,
   'sql-copy-program': /^program$/i,
