@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { initSqlParser, outcomesOf, parseBatch, parseSql } from '../server/src/engine/sql/parser';
 import { analyzeSql, setParseCacheLimit, type SqlAnalysis } from '../server/src/engine/sql';
 import { splitStatements } from '../server/src/engine/sql/split';
+import { parseInParallel } from '../server/src/engine/sql/parallel';
 
 const ROOT = path.join(__dirname, '..');
 const WORKER = path.join(ROOT, 'dist', 'parse-worker.js');
@@ -59,14 +60,12 @@ test('a one-shot analysis (no parses kept) reads every statement as a cached one
 
 test('files parsed by the worker thread analyze as files parsed on the main thread', { skip: (os.availableParallelism() < 2 || !fs.existsSync(WORKER)) && 'one CPU, or no built worker' }, async () => {
   await initSqlParser();
-  process.env.PG_HARDEN_PARSE_WORKER = WORKER;
-  const { parseInParallel } = await import('../server/src/engine/sql/parallel');
   const files = Array.from({ length: 12 }, (_, i) => ({ file: `/m/${String(i).padStart(3, '0')}.sql`, text: STATEMENTS.map((s) => s.replace(/\bt\b/g, `t${i}`)).join('\n') }));
   const fresh = files.map((f) => shape(analyzeSql(f.file, f.text)));
   setParseCacheLimit(0);
   try {
     // The worker parses every file before the main thread asks for any.
-    const all = parseInParallel(files, 0);
+    const all = parseInParallel(files, { minChars: 0, script: WORKER });
     assert.equal(all.workers, 1);
     for (const deadline = Date.now() + 60_000; all.parsedByWorker() < files.length; ) {
       assert.ok(Date.now() < deadline, `the worker parsed ${all.parsedByWorker()} of ${files.length} files in 60 s`);
@@ -76,17 +75,37 @@ test('files parsed by the worker thread analyze as files parsed on the main thre
     assert.equal(all.taken(), files.length);
     all.stop();
     // Both threads at once: whichever claims a file parses it.
-    const race = parseInParallel(files, 0);
+    const race = parseInParallel(files, { minChars: 0, script: WORKER });
     files.forEach((f, i) => assert.deepEqual(shape(analyzeSql(f.file, f.text)), fresh[i], f.file));
     assert.ok(race.taken() <= race.parsedByWorker());
     race.stop();
     // A file whose text changed since it was handed over is parsed again here.
-    const changed = parseInParallel(files, 0);
+    const changed = parseInParallel(files, { minChars: 0, script: WORKER });
     await new Promise((r) => setTimeout(r, 500));
     assert.deepEqual(shape(analyzeSql(files[11].file, `${files[11].text}\nSELECT 1;`)), shape(analyzeSql('/other.sql', `${files[11].text}\nSELECT 1;`)));
     assert.equal(changed.taken(), 0);
     changed.stop();
   } finally {
     setParseCacheLimit(32 * 1024 * 1024);
+  }
+});
+
+test('a worker that fails leaves every file to the main thread, and the run goes on', { skip: os.availableParallelism() < 2 && 'one CPU' }, async () => {
+  await initSqlParser();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgh-worker-'));
+  const failing = path.join(dir, 'worker.js');
+  fs.writeFileSync(failing, "throw new Error('the worker failed to load');\n");
+  try {
+    const files = Array.from({ length: 4 }, (_, i) => ({ file: `/f/${i}.sql`, text: STATEMENTS.join('\n') }));
+    const fresh = files.map((f) => shape(analyzeSql(f.file, f.text)));
+    setParseCacheLimit(0);
+    const run = parseInParallel(files, { minChars: 0, script: failing });
+    await new Promise((r) => setTimeout(r, 500));
+    files.forEach((f, i) => assert.deepEqual(shape(analyzeSql(f.file, f.text)), fresh[i], f.file));
+    assert.equal(run.taken(), 0);
+    run.stop();
+  } finally {
+    setParseCacheLimit(32 * 1024 * 1024);
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });

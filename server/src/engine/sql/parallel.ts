@@ -33,18 +33,20 @@ export interface Parallel {
  * Starts the worker on `files` and lets the SQL analysis take its parses; `stop` ends it. Does
  * nothing below the size threshold, for one file, on one core, or without the worker's bundle.
  */
-export function parseInParallel(files: { file: string; text: string }[], minChars = MIN_CHARS): Parallel {
+export function parseInParallel(files: { file: string; text: string }[], { minChars = MIN_CHARS, script = WORKER } = {}): Parallel {
   const chars = files.reduce((n, f) => n + f.text.length, 0);
   const cores = os.availableParallelism?.() ?? os.cpus().length;
-  if (chars < minChars || files.length < 2 || cores < 2 || !fs.existsSync(WORKER)) return { workers: 0, parsedByWorker: () => 0, taken: () => 0, stop: () => undefined };
+  if (chars < minChars || files.length < 2 || cores < 2 || !fs.existsSync(script)) return { workers: 0, parsedByWorker: () => 0, taken: () => 0, stop: () => undefined };
   // Required here: loading node:worker_threads costs every run that never starts a worker.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const threads = require('node:worker_threads') as typeof import('node:worker_threads');
   const claims = new Int32Array(new SharedArrayBuffer(4 * files.length));
   const { port1, port2 } = new threads.MessageChannel();
   const work: ParseWork = { texts: files.map((f) => f.text), claims, port: port2 };
-  const worker = new threads.Worker(WORKER, { workerData: work, transferList: [port2] });
+  const worker = new threads.Worker(script, { workerData: work, transferList: [port2] });
   worker.unref();
+  // A worker that fails leaves its files to the main thread: the one it was parsing after a wait.
+  worker.on('error', () => undefined);
   const index = new Map(files.map((f, i) => [f.file, i]));
   const arrived = new Map<number, ParsedBatch>();
   let taken = 0;
