@@ -59,14 +59,15 @@ export function startServer(connection: Connection): void {
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
   let canPullConfiguration = false;
 
-  /** The disk as this workspace may read it: only inside its folders when it is not trusted. */
-  let disk: FileSystem = diskFileSystem();
   /**
-   * The same, keeping what it read while files stay unchanged: for the checks of open files, where
-   * each keystroke in a migration reads its whole history again. The workspace scan reads through
-   * `disk`, so that the texts of histories nobody edits are not kept.
+   * The disk as this workspace may read it (`roots`: only inside its folders, when it is not
+   * trusted), twice: `disk` reads it as it is; `keptDisk` keeps what it read while files stay
+   * unchanged, for the checks of open files, where each keystroke in a migration reads its whole
+   * history again. The workspace scan reads through `disk`, so that the texts of histories nobody
+   * edits are not kept.
    */
-  let keptDisk: FileSystem = diskFileSystem({ cache: true });
+  const disksWithin = (roots?: string[]) => ({ disk: diskFileSystem({ roots }), keptDisk: diskFileSystem({ roots, cache: true }) });
+  let { disk, keptDisk } = disksWithin();
   /**
    * Open editor buffers win over the disk, so included files are checked as they are being edited;
    * and the folders of a migration history list the open migrations that are not on disk (new, or
@@ -115,8 +116,7 @@ export function startServer(connection: Connection): void {
     // VS Code says whether the workspace is trusted; other editors open what their user chose.
     const trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false;
     if (!trusted) {
-      disk = diskFileSystem({ roots: workspaceFolders.map(uriToPath) });
-      keptDisk = diskFileSystem({ roots: workspaceFolders.map(uriToPath), cache: true });
+      ({ disk, keptDisk } = disksWithin(workspaceFolders.map(uriToPath)));
       log('untrusted workspace: files outside the workspace folders are not read');
     }
     return {
