@@ -34,6 +34,9 @@ export function footprint(s: ParsedStatement): string[] {
   return out;
 }
 
+/** The routine object types as PostgreSQL's JSON quotes them. */
+const ROUTINE_OBJECTS_IN_JSON = [...ROUTINE_OBJECTS].map((t) => `"${t}"`);
+
 /**
  * Whether the GRANT is on functions, procedures or routines. Most GRANTs are on tables: their JSON
  * names no routine object type, and their trees are not decoded for this.
@@ -41,7 +44,7 @@ export function footprint(s: ParsedStatement): string[] {
 function grantsOnRoutines(s: ParsedStatement, i: number): boolean {
   // A GRANT on a table says so near the start of its JSON, so this search ends early.
   if (s.types.length === 1 && s.jsonIncludes('"objtype":"OBJECT_TABLE"')) return false;
-  return [...ROUTINE_OBJECTS].some((t) => s.jsonIncludes(`"${t}"`)) && ROUTINE_OBJECTS.has(nodeAt(s, i)?.objtype);
+  return ROUTINE_OBJECTS_IN_JSON.some((t) => s.jsonIncludes(t)) && ROUTINE_OBJECTS.has(nodeAt(s, i)?.objtype);
 }
 
 /**
