@@ -14,8 +14,12 @@ interface Checkpoint {
   stmt: number;
   searchPath: string;
   state: FoldState;
-  /** The origins of facts that statements of `file` before `stmt` made, for pointing them at the file's newer analysis. */
+  /**
+   * The origins of facts that statements of `file` before `stmt` made, for pointing them at the
+   * file's newer analysis: the first `madeCount` of the build's list, which only grows.
+   */
   made: readonly Origin[];
+  madeCount: number;
 }
 
 export interface ModelBuild {
@@ -39,14 +43,14 @@ export function buildModelIncrementally(history: SqlAnalysis[], previous: ModelB
   const from = kept[kept.length - 1];
   const state = from ? copyFoldState(from.state) : emptyFoldState();
   // The facts those statements made were made with an earlier analysis of their file: point them at the current one.
-  if (from) for (const o of from.made) o.analysis = history[from.file];
+  if (from) for (let k = 0; k < from.madeCount; k++) from.made[k].analysis = history[from.file];
   const checkpoints = [...kept];
   const editedIndex = history.indexOf(edited);
   for (let i = from?.file ?? 0; i < history.length; i++) {
     const analysis = history[i];
     const resumed = from !== undefined && i === from.file;
     let searchPath = resumed ? from.searchPath : 'public';
-    const made: Origin[] = resumed ? [...from.made] : [];
+    const made: Origin[] = resumed ? from.made.slice(0, from.madeCount) : [];
     const { indices, values } = modelStepsOf(analysis);
     const every = Math.max(MIN_STEPS_BETWEEN, Math.ceil(indices.length / STATES_PER_FILE));
     let k = resumed ? firstAtOrAfter(indices, from.stmt) : 0;
@@ -54,7 +58,7 @@ export function buildModelIncrementally(history: SqlAnalysis[], previous: ModelB
       if (i === editedIndex && k % every === 0) {
         // The state holds from just after the previous statement the model follows.
         const at = k === 0 ? 0 : indices[k - 1] + 1;
-        if (!resumed || at > from.stmt) checkpoints.push({ file: i, stmt: at, searchPath, state: copyFoldState(state), made: [...made] });
+        if (!resumed || at > from.stmt) checkpoints.push({ file: i, stmt: at, searchPath, state: copyFoldState(state), made, madeCount: made.length });
       }
       const s: ParsedStatement = analysis.statements[indices[k]];
       searchPath = applySteps(state, values[k], analysis, s, searchPath, i === editedIndex ? made : undefined);
