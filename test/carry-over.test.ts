@@ -15,7 +15,8 @@ import { analyzeSql, forgetEdited } from '../server/src/engine/sql';
 import { footprint } from '../server/src/engine/sql/carry-over';
 import { RULES } from '../server/src/rules';
 import type { Report, SqlRule } from '../server/src/rules/rule';
-import { buildModel } from '../server/src/engine/sql/model';
+import { buildModel, type Origin, type SchemaModel } from '../server/src/engine/sql/model';
+import { buildModelIncrementally, type ModelBuild } from '../server/src/engine/sql/incremental-model';
 import { DEFAULT_CONFIG } from '../server/src/engine/config';
 import type { CheckOptions, Finding } from '../server/src/engine/types';
 import { listFiles } from './support/expectations';
@@ -139,6 +140,82 @@ test('a series of edits anywhere in a migration long enough for kept model state
     ),
     { numRuns: LONG ? 1_000 : 40, seed: LONG ? Number(process.env.PG_HARDEN_SEED ?? Date.now()) : 5 },
   );
+});
+
+/** Where a model's facts come from, by place in the file: comparable between two builds. */
+function placesOf(model: SchemaModel) {
+  const at = (o: Origin | undefined) => o && [o.stmt.start, o.stmt.end, o.stmt.text, o.node.location, o.cmd?.subtype];
+  return {
+    tables: [...model.tables.values()].map((t) => [t.name, t.columns, [...t.columnTypes], at(t.created), at(t.rlsEnabled), at(t.rlsForced), at(t.rlsDisabled), t.policies.map((p) => [p.name, p.table, at(p.origin)])]),
+    functions: [...model.functions.values()].map((f) => [f.name, f.signature, f.securityDefiner, f.publicExecuteRevoked, at(f.origin)]),
+    functionNames: [...model.functionNames],
+    views: [...model.views.values()].map((v) => [v.name, v.tables, v.securityInvoker, at(v.origin)]),
+  };
+}
+
+function originsOf(model: SchemaModel): Origin[] {
+  const out: (Origin | undefined)[] = [];
+  for (const t of model.tables.values()) out.push(t.created, t.rlsEnabled, t.rlsForced, t.rlsDisabled, ...t.policies.map((p) => p.origin));
+  for (const f of model.functions.values()) out.push(f.origin);
+  for (const v of model.views.values()) out.push(v.origin);
+  return out.filter((o): o is Origin => o !== undefined);
+}
+
+test('an incremental model after each edit of a series: the facts a fresh build makes, each naming the newest analysis and one of its statements', () => {
+  const file = path.join('/nonexistent', 'model.sql');
+  const text = largeMigration(120);
+  fc.assert(
+    fc.property(fc.array(editOf(text.length), { minLength: 1, maxLength: 6 }), (edits) => {
+      forgetEdited(file);
+      try {
+        let now = text;
+        let build: ModelBuild | undefined;
+        for (const [i, e] of [undefined, ...edits].entries()) {
+          if (e) now = edited(now, e);
+          const analysis = analyzeSql(file, now, true);
+          // Now and then with no previous build (its check failed), while the analysis still carries the statements over.
+          build = buildModelIncrementally([analysis], i % 3 === 2 ? undefined : build, analysis);
+          assert.deepEqual(placesOf(build.model), placesOf(buildModel([analyzeSql(file, now)])));
+          const statements = new Set(analysis.statements);
+          for (const o of originsOf(build.model)) {
+            assert.equal(o.analysis, analysis, 'a fact names an earlier analysis of the file');
+            assert.ok(statements.has(o.stmt), `a fact names a statement the newest analysis does not have: ${o.stmt.text}`);
+          }
+        }
+      } finally {
+        forgetEdited(file);
+      }
+    }),
+    { numRuns: LONG ? 1_000 : 40, seed: LONG ? Number(process.env.PG_HARDEN_SEED ?? Date.now()) : 7 },
+  );
+});
+
+test("an edit of one table's policy: the next build hands back the other tables' facts instead of making them again", () => {
+  const file = path.join('/nonexistent', 'handed-back.sql');
+  const tables = ['a', 'b', 'c', 'd'];
+  const text = tables.map((t) => `CREATE TABLE ${t} (id int);\nALTER TABLE ${t} ENABLE ROW LEVEL SECURITY;\nCREATE POLICY p_${t}1 ON ${t} USING (true);\n`).join('') + 'CREATE POLICY p_a2 ON a USING (true);\n';
+  forgetEdited(file);
+  try {
+    for (const change of [(s: string) => s.replace('p_a1', 'p_a9'), (s: string) => s.replace('p_a1', 'p_a10')]) {
+      const first = analyzeSql(file, text, true);
+      const before = buildModelIncrementally([first], undefined, first);
+      const second = analyzeSql(file, change(text), true);
+      const after = buildModelIncrementally([second], before, second);
+      assert.notEqual(after.model.tables.get('public.a'), before.model.tables.get('public.a'));
+      for (const t of ['b', 'c', 'd']) {
+        const fact = after.model.tables.get(`public.${t}`)!;
+        assert.equal(fact, before.model.tables.get(`public.${t}`), `table ${t}`);
+        // Handed back, and pointed at the statement as it is now: a longer name moves it.
+        const statement = second.statements.find((s) => s.text.includes(`CREATE POLICY p_${t}1`));
+        assert.equal(fact.policies[0].origin.stmt, statement);
+        assert.equal(fact.policies[0].origin.analysis, second);
+      }
+      assert.deepEqual(after.model.tables.get('public.a')!.policies.map((p) => p.name), [change('p_a1'), 'p_a2']);
+      forgetEdited(file);
+    }
+  } finally {
+    forgetEdited(file);
+  }
 });
 
 test('same-length edits that move a line break: the syntax errors after them move too', () => {

@@ -5,8 +5,8 @@
 // A state is kept at the start of the file being edited and every few of its statements. It stays
 // good while nothing before it changes: the files before it are the same analyses, and the file's
 // statements before it are the same objects (an edit keeps the statements before it, see split.ts).
-import type { ParsedStatement, SqlAnalysis } from './index';
-import { applySteps, copyFoldState, emptyFoldState, modelOf, modelStepsOf, type FoldState, type Origin, type SchemaModel } from './model';
+import type { SqlAnalysis } from './index';
+import { applySteps, copyFoldState, emptyFoldState, modelOf, modelStepsOf, type FileSlot, type FoldState, type SchemaModel } from './model';
 
 /** The fold's state before statement `stmt` of history file `file`. */
 interface Checkpoint {
@@ -14,18 +14,14 @@ interface Checkpoint {
   stmt: number;
   searchPath: string;
   state: FoldState;
-  /**
-   * The origins of facts that statements of `file` before `stmt` made, for pointing them at the
-   * file's newer analysis: the first `madeCount` of the build's list, which only grows.
-   */
-  made: readonly Origin[];
-  madeCount: number;
 }
 
 export interface ModelBuild {
   model: SchemaModel;
   history: readonly SqlAnalysis[];
   checkpoints: readonly Checkpoint[];
+  /** Each file's slot, by name: the facts of kept states see the file's newest analysis through it. */
+  slots: ReadonlyMap<string, FileSlot>;
 }
 
 /** How many states to keep across the edited file (each is a copy of the model's maps). */
@@ -35,22 +31,28 @@ const MIN_STEPS_BETWEEN = 64;
 
 /**
  * The model of `history`, going on from the last state of `previous` that the history still has
- * unchanged before it; states are kept in `edited`, the file being edited.
+ * unchanged before it; states are kept in `edited`, the file being edited. The statements folded
+ * again hand back the facts they made last time when what they read is the same (model.ts, Applied).
  */
 export function buildModelIncrementally(history: SqlAnalysis[], previous: ModelBuild | undefined, edited: SqlAnalysis): ModelBuild {
   const [file, stmt] = previous ? firstDifference(previous.history, history) : [0, 0];
   const kept = (previous?.checkpoints ?? []).filter((c) => c.file < file || (c.file === file && c.stmt <= stmt));
   const from = kept[kept.length - 1];
   const state = from ? copyFoldState(from.state) : emptyFoldState();
-  // The facts those statements made were made with an earlier analysis of their file: point them at the current one.
-  if (from) for (let k = 0; k < from.madeCount; k++) from.made[k].analysis = history[from.file];
+  const slots = new Map<string, FileSlot>();
+  for (const analysis of history) {
+    const slot = previous?.slots.get(analysis.file) ?? { analysis };
+    // The facts kept from earlier builds were made from an earlier analysis of the file: now they name this one.
+    slot.analysis = analysis;
+    slots.set(analysis.file, slot);
+  }
   const checkpoints = [...kept];
   const editedIndex = history.indexOf(edited);
   for (let i = from?.file ?? 0; i < history.length; i++) {
     const analysis = history[i];
+    const slot = slots.get(analysis.file)!;
     const resumed = from !== undefined && i === from.file;
     let searchPath = resumed ? from.searchPath : 'public';
-    const made: Origin[] = resumed ? from.made.slice(0, from.madeCount) : [];
     const { indices, values } = modelStepsOf(analysis);
     const every = Math.max(MIN_STEPS_BETWEEN, Math.ceil(indices.length / STATES_PER_FILE));
     let k = resumed ? firstAtOrAfter(indices, from.stmt) : 0;
@@ -58,13 +60,12 @@ export function buildModelIncrementally(history: SqlAnalysis[], previous: ModelB
       if (i === editedIndex && k % every === 0) {
         // The state holds from just after the previous statement the model follows.
         const at = k === 0 ? 0 : indices[k - 1] + 1;
-        if (!resumed || at > from.stmt) checkpoints.push({ file: i, stmt: at, searchPath, state: copyFoldState(state), made, madeCount: made.length });
+        if (!resumed || at > from.stmt) checkpoints.push({ file: i, stmt: at, searchPath, state: copyFoldState(state) });
       }
-      const s: ParsedStatement = analysis.statements[indices[k]];
-      searchPath = applySteps(state, values[k], analysis, s, searchPath, i === editedIndex ? made : undefined);
+      searchPath = applySteps(state, values[k], slot, analysis.statements[indices[k]], searchPath, true);
     }
   }
-  return { model: modelOf(state), history, checkpoints };
+  return { model: modelOf(state), history, checkpoints, slots };
 }
 
 /** The first place where two histories differ: a file, and the first statement of it that is not the same object. */

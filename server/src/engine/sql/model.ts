@@ -10,12 +10,34 @@ import { ROUTINE_GRANT_TYPE, ROUTINE_OBJECTS, SET_CONFIG_TYPE, mentionsSetConfig
 type Node = any;
 
 export interface Origin {
-  /** The file's current analysis: an edit's incremental build points older facts at it (incremental-model.ts). */
-  analysis: SqlAnalysis;
+  /** The file's newest analysis (see FileSlot). */
+  readonly analysis: SqlAnalysis;
   stmt: ParsedStatement;
   node: Node;
   /** The ALTER TABLE sub-command, for ENABLE/FORCE. */
   cmd?: Node;
+}
+
+/**
+ * The newest analysis of one file of the history. The facts made from the file point here, not at
+ * one analysis of it: while the file is edited, facts an incremental build keeps from an earlier
+ * build (incremental-model.ts) then name the file's newest analysis with no walk over them.
+ */
+export interface FileSlot {
+  analysis: SqlAnalysis;
+}
+
+class FactOrigin implements Origin {
+  constructor(
+    private readonly slot: FileSlot,
+    public stmt: ParsedStatement,
+    readonly node: Node,
+    readonly cmd?: Node,
+  ) {}
+
+  get analysis(): SqlAnalysis {
+    return this.slot.analysis;
+  }
 }
 
 export interface TableFact {
@@ -107,6 +129,27 @@ export interface Step {
   commands?: AlterCommand[];
   fn?: { definer: boolean; args: string };
   view?: { invoker: boolean; relations: Node[] };
+  /** What the step did the last time an incremental build applied it. */
+  last?: Applied;
+}
+
+/**
+ * A step that makes a fact from what it reads (a table's fact, or nothing) makes the same fact again
+ * under the same search_path from the same input. While a statement early in a large migration is
+ * edited, the incremental build folds every later statement again; with this, those statements
+ * hand back their facts instead of making them anew (a keystroke made about 2 MB of them), and only
+ * the facts downstream of the edit are new.
+ */
+interface Applied {
+  slot: FileSlot;
+  searchPath: string;
+  /** The name the step's fact is kept under. */
+  key: string;
+  /** What the step read to make it: the table's previous fact, a flag, or undefined. */
+  before: unknown;
+  after: unknown;
+  /** The origins in `after` this step made: pointed at the statement as it is now when handed back (an edit before it moves it). */
+  origins: FactOrigin[];
 }
 
 interface AlterCommand {
@@ -238,9 +281,10 @@ export function buildModel(history: SqlAnalysis[]): SchemaModel {
   const state = emptyFoldState();
   for (const analysis of history) {
     let searchPath = 'public';
+    const slot = { analysis };
     // Only the statements of the types the model reads: most of a migration is neither seen nor decoded.
     const { indices, values } = modelStepsOf(analysis);
-    for (let k = 0; k < indices.length; k++) searchPath = applySteps(state, values[k], analysis, analysis.statements[indices[k]], searchPath);
+    for (let k = 0; k < indices.length; k++) searchPath = applySteps(state, values[k], slot, analysis.statements[indices[k]], searchPath);
   }
   return modelOf(state);
 }
@@ -248,14 +292,38 @@ export function buildModel(history: SqlAnalysis[]): SchemaModel {
 /**
  * Applies one statement's steps; returns the search_path in force after it. A fact, once made, is
  * never changed: a step that changes one puts a changed copy in its place, so a state copied along
- * the way (incremental-model.ts) stays as it was. `made` collects the origins of the new facts.
+ * the way (incremental-model.ts) stays as it was.
  */
-export function applySteps(state: FoldState, steps: readonly Step[], analysis: SqlAnalysis, stmt: ParsedStatement, searchPath: string, made?: Origin[]): string {
+export function applySteps(
+  state: FoldState,
+  steps: readonly Step[],
+  slot: FileSlot,
+  stmt: ParsedStatement,
+  searchPath: string,
+  /** Hand back the facts a step made in the previous build when it reads the same (Applied). */
+  reuse = false,
+): string {
   const { tables, functions, views } = state;
+  let mine: FactOrigin[] | undefined;
   const originOf = (node: Node, cmd?: Node): Origin => {
-    const o: Origin = cmd ? { analysis, stmt, node, cmd } : { analysis, stmt, node };
-    made?.push(o);
+    const o = new FactOrigin(slot, stmt, node, cmd);
+    mine?.push(o);
     return o;
+  };
+  // The name a step keeps its fact under: worked out again only when the search_path changed.
+  const keyOf = (step: Step, name: () => string) => (reuse && step.last?.searchPath === searchPath ? step.last.key : name());
+  const factOf = <T>(step: Step, key: string, before: unknown, make: () => T): T => {
+    if (!reuse) return make();
+    const last = step.last;
+    if (last && last.slot === slot && last.searchPath === searchPath && last.key === key && last.before === before) {
+      for (const o of last.origins) o.stmt = stmt;
+      return last.after as T;
+    }
+    mine = [];
+    const after = make();
+    step.last = { slot, searchPath, key, before, after, origins: mine };
+    mine = undefined;
+    return after;
   };
   for (const step of steps) {
     const { node } = step;
@@ -265,26 +333,29 @@ export function applySteps(state: FoldState, steps: readonly Step[], analysis: S
         searchPath = step.searchPath!;
         break;
       case 'CreateStmt': {
-        const name = nameOf(node.relation, searchPath);
+        const name = keyOf(step, () => nameOf(node.relation, searchPath));
         // Shared with the step, and so with later builds of the model: never changed in place.
         const { columns, columnTypes } = step.table!;
-        tables.set(name, { name, created: originOf(node), columns, columnTypes, policies: [] });
+        tables.set(name, factOf(step, name, undefined, () => ({ name, created: originOf(node), columns, columnTypes, policies: [] })));
         break;
       }
       case 'AlterTableStmt': {
-        const name = nameOf(node.relation, searchPath);
+        const name = keyOf(step, () => nameOf(node.relation, searchPath));
         const before = tables.get(name);
         if (!before) break;
-        const t = { ...before };
-        for (const { cmd, subtype, added } of step.commands!) {
-          const at = originOf(node, cmd);
-          if (subtype === 'AT_EnableRowSecurity') [t.rlsEnabled, t.rlsDisabled] = [at, undefined];
-          if (subtype === 'AT_DisableRowSecurity') [t.rlsEnabled, t.rlsDisabled] = [undefined, at];
-          if (subtype === 'AT_ForceRowSecurity') t.rlsForced = at;
-          if (subtype === 'AT_NoForceRowSecurity') t.rlsForced = undefined;
-          if (added) [t.columns, t.columnTypes] = [[...t.columns, added[0]], new Map(t.columnTypes).set(added[0], added[1])];
-        }
-        tables.set(name, t);
+        const altered = () => {
+          const t = { ...before };
+          for (const { cmd, subtype, added } of step.commands!) {
+            const at = originOf(node, cmd);
+            if (subtype === 'AT_EnableRowSecurity') [t.rlsEnabled, t.rlsDisabled] = [at, undefined];
+            if (subtype === 'AT_DisableRowSecurity') [t.rlsEnabled, t.rlsDisabled] = [undefined, at];
+            if (subtype === 'AT_ForceRowSecurity') t.rlsForced = at;
+            if (subtype === 'AT_NoForceRowSecurity') t.rlsForced = undefined;
+            if (added) [t.columns, t.columnTypes] = [[...t.columns, added[0]], new Map(t.columnTypes).set(added[0], added[1])];
+          }
+          return t;
+        };
+        tables.set(name, factOf(step, name, before, altered));
         break;
       }
       case 'RenameStmt': {
@@ -313,16 +384,17 @@ export function applySteps(state: FoldState, steps: readonly Step[], analysis: S
         break;
       }
       case 'CreatePolicyStmt': {
-        const table = nameOf(node.table, searchPath);
+        const table = keyOf(step, () => nameOf(node.table, searchPath));
         const t = tables.get(table);
-        if (t) tables.set(table, { ...t, policies: [...t.policies, { name: node.policy_name, table, origin: originOf(node) }] });
+        if (t) tables.set(table, factOf(step, table, t, () => ({ ...t, policies: [...t.policies, { name: node.policy_name, table, origin: originOf(node) }] })));
         break;
       }
       case 'CreateFunctionStmt': {
-        const name = listName(node.funcname, searchPath);
+        const name = keyOf(step, () => listName(node.funcname, searchPath));
         const { definer, args } = step.fn!;
-        const signature = `${name}(${args})`;
-        functions.set(name, { name, signature, origin: originOf(node), securityDefiner: definer, publicExecuteRevoked: state.revokeFunctionsByDefault });
+        const revoked = state.revokeFunctionsByDefault;
+        const fact = () => ({ name, signature: `${name}(${args})`, origin: originOf(node), securityDefiner: definer, publicExecuteRevoked: revoked });
+        functions.set(name, factOf(step, name, revoked, fact));
         state.functionNames.add(name);
         break;
       }
@@ -343,9 +415,10 @@ export function applySteps(state: FoldState, steps: readonly Step[], analysis: S
         break;
       }
       case 'ViewStmt': {
-        const name = nameOf(node.view, searchPath);
+        const name = keyOf(step, () => nameOf(node.view, searchPath));
         const { invoker, relations } = step.view!;
-        views.set(name, { name, origin: originOf(node), tables: [...new Set(relations.map((rv) => nameOf(rv, searchPath)))], securityInvoker: invoker });
+        const fact = () => ({ name, origin: originOf(node), tables: [...new Set(relations.map((rv) => nameOf(rv, searchPath)))], securityInvoker: invoker });
+        views.set(name, factOf(step, name, undefined, fact));
         break;
       }
     }
