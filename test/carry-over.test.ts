@@ -20,6 +20,7 @@ import { buildModelIncrementally, type ModelBuild } from '../server/src/engine/s
 import { DEFAULT_CONFIG } from '../server/src/engine/config';
 import type { CheckOptions, Finding } from '../server/src/engine/types';
 import { listFiles } from './support/expectations';
+import { replayPolicies, type PolicyState } from '../server/src/rules/sql-helpers';
 
 const LONG = process.env.PG_HARDEN_FUZZ === 'long';
 const ROOT = path.join(__dirname, '..');
@@ -118,6 +119,8 @@ function largeMigration(blocks: number): string {
     out.push(`ALTER TABLE ${schema}.t${n} ENABLE ROW LEVEL SECURITY;`);
     if (n % 2 === 0) out.push(`ALTER TABLE ${schema}.t${n} FORCE ROW LEVEL SECURITY;`);
     out.push(`CREATE POLICY p${n} ON t${n} USING (tenant_id = 1)${n % 3 === 0 ? '' : ' WITH CHECK (tenant_id = 1)'};`);
+    if (n % 10 === 3) out.push(`ALTER POLICY p${n} ON t${n} USING (tenant_id = 2);`);
+    if (n % 12 === 8) out.push(`ALTER POLICY p${n} ON t${n} RENAME TO q${n};`);
     if (n % 5 === 1) out.push(`DROP POLICY p${n} ON t${n};`);
     if (n % 9 === 2) out.push(`ALTER TABLE t${n} RENAME TO r${n};`);
     if (n % 8 === 4) out.push(`ALTER TABLE t${n} ADD COLUMN org_id bigint;`);
@@ -213,6 +216,62 @@ test("an edit of one table's policy: the next build hands back the other tables'
       assert.deepEqual(after.model.tables.get('public.a')!.policies.map((p) => p.name), [change('p_a1'), 'p_a2']);
       forgetEdited(file);
     }
+  } finally {
+    forgetEdited(file);
+  }
+});
+
+/** A replay's policies by place in their files: comparable between two replays. */
+const policyPlaces = (policies: PolicyState[]) =>
+  policies.map((p) => [p.table, p.name, p.command, ...[p.created, p.using, p.check].map((n) => n && [n.analysis.file, n.stmt.start, n.stmt.text, n.index])]);
+
+/** largeMigration cut into `count` files of a history, at statement ends. */
+function historyTexts(count: number): { file: string; text: string }[] {
+  const lines = largeMigration(80).split('\n');
+  const size = Math.ceil(lines.length / count);
+  return Array.from({ length: count }, (_, i) => ({ file: `/mem/replay/migrations/${String(i).padStart(3, '0')}.sql`, text: lines.slice(i * size, (i + 1) * size).join('\n') + '\n' }));
+}
+
+test('the policies replayed while one file of a history is edited: those of a fresh replay', () => {
+  const files = historyTexts(4);
+  const longest = Math.max(...files.map((f) => f.text.length));
+  fc.assert(
+    fc.property(fc.nat({ max: files.length - 1 }), fc.array(editOf(longest), { minLength: 1, maxLength: 5 }), (which, edits) => {
+      const { file } = files[which];
+      forgetEdited(file);
+      try {
+        const others = files.map((f) => analyzeSql(f.file, f.text));
+        let now = files[which].text;
+        for (const e of [undefined, ...edits]) {
+          if (e) now = edited(now, e);
+          const history = others.map((a, i) => (i === which ? analyzeSql(file, now, true) : a));
+          const fresh = files.map((f, i) => analyzeSql(f.file, i === which ? now : f.text));
+          assert.deepEqual(policyPlaces(replayPolicies(history)), policyPlaces(replayPolicies(fresh)));
+        }
+      } finally {
+        forgetEdited(file);
+      }
+    }),
+    { numRuns: LONG ? 1_000 : 40, seed: LONG ? Number(process.env.PG_HARDEN_SEED ?? Date.now()) : 3 },
+  );
+});
+
+test('editing one file of a history: the policies of the files before it are not replayed again', () => {
+  const files = historyTexts(4);
+  const { file, text } = files[2];
+  forgetEdited(file);
+  try {
+    const others = files.map((f) => analyzeSql(f.file, f.text));
+    const replay = (t: string) => replayPolicies(others.map((a, i) => (i === 2 ? analyzeSql(file, t, true) : a)));
+    // Opened, then two keystrokes: the first tells which file is edited, the second starts there.
+    replay(text);
+    const first = replay(text.replace(/CREATE POLICY p(\d+)/, 'CREATE POLICY x$1'));
+    const second = replay(text.replace(/CREATE POLICY p(\d+)/, 'CREATE POLICY y$1'));
+    const before = (policies: PolicyState[]) => policies.filter((p) => p.created.analysis === others[0] || p.created.analysis === others[1]);
+    assert.ok(before(first).length > 10, `${before(first).length} policies before the edited file`);
+    assert.equal(before(second).length, before(first).length);
+    before(second).forEach((p, i) => assert.equal(p, before(first)[i], p.name));
+    assert.notDeepEqual(policyPlaces(second), policyPlaces(first));
   } finally {
     forgetEdited(file);
   }

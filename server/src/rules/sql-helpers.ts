@@ -382,71 +382,104 @@ export function roleName(spec: Node): string {
 /** The replayed state of one policy of the history. */
 export interface PolicyState {
   /** schema.table, unqualified names in the schema search_path gave them (schemaAt). */
-  table: string;
-  name: string;
+  readonly table: string;
+  readonly name: string;
   /** all, select, insert, update or delete. */
-  command: string;
-  created: HistoryNode;
+  readonly command: string;
+  readonly created: HistoryNode;
   /** The statement whose USING expression is in force, when there is one. */
-  using?: HistoryNode;
+  readonly using?: HistoryNode;
   /** The statement whose WITH CHECK expression is in force, when there is one. */
-  check?: HistoryNode;
+  readonly check?: HistoryNode;
 }
 
 const POLICY_TYPES = ['CreatePolicyStmt', 'AlterPolicyStmt', 'RenameStmt', 'DropStmt'];
 const policyCache = new WeakMap<SqlAnalysis[], PolicyState[]>();
+
+/**
+ * The replay's policies at the start of one file of a history, for a later replay of a history with
+ * the same files before it: while a migration is edited, each keystroke replays that file and the
+ * ones after it, not the whole history. Kept under the analysis of the file before, so it goes
+ * when that does.
+ */
+interface ReplayState {
+  before: readonly SqlAnalysis[];
+  policies: ReadonlyMap<string, PolicyState>;
+}
+const replayStates = new WeakMap<SqlAnalysis, ReplayState>();
+
+/** The latest kept state whose files are the history's first ones: where a replay can start. */
+function replayStart(history: SqlAnalysis[]): { from: number; policies: Map<string, PolicyState> } {
+  for (let i = history.length - 1; i >= 1; i--) {
+    const s = replayStates.get(history[i - 1]);
+    if (s && s.before.length === i && s.before.every((a, j) => a === history[j])) return { from: i, policies: new Map(s.policies) };
+  }
+  return { from: 0, policies: new Map() };
+}
+
+/** The file whose start is worth keeping: the one being edited, or else the newest, the one usually being written. */
+function fileToKeep(history: SqlAnalysis[]): number {
+  const edited = history.findIndex((a) => a.edit !== undefined);
+  return edited >= 0 ? edited : history.length - 1;
+}
+
 /**
  * Every policy the history creates and does not drop, with the statements whose USING and WITH CHECK
  * are in force at its end: ALTER POLICY replaces only the clauses it names; renames of the policy
- * and its table, and DROP TABLE, are followed.
+ * and its table, and DROP TABLE, are followed. A policy's state is replaced, never changed, so a
+ * kept state (ReplayState) stays as it was.
  */
 export function replayPolicies(history: SqlAnalysis[]): PolicyState[] {
   const cached = policyCache.get(history);
   if (cached) return cached;
-  const policies = new Map<string, PolicyState>();
+  const { from, policies } = replayStart(history);
+  const keep = fileToKeep(history);
   const key = (table: string, name: string) => `${table}\u0000${name}`;
-  for (const n of historyNodesOfType(history, ...POLICY_TYPES)) {
-    const { type, node } = n;
-    if (type === 'CreatePolicyStmt') {
-      const table = nameAt(n, node.table);
-      policies.set(key(table, node.policy_name), {
-        table,
-        name: node.policy_name,
-        command: node.cmd_name ?? 'all',
-        created: n,
-        using: node.qual ? n : undefined,
-        check: node.with_check ? n : undefined,
-      });
-    } else if (type === 'AlterPolicyStmt') {
-      const p = policies.get(key(nameAt(n, node.table), node.policy_name));
-      if (!p) continue;
-      if (node.qual) p.using = n;
-      if (node.with_check) p.check = n;
-    } else if (type === 'RenameStmt' && node.renameType === 'OBJECT_POLICY') {
-      const table = nameAt(n, node.relation);
-      const p = policies.get(key(table, node.subname));
-      if (!p) continue;
-      policies.delete(key(table, node.subname));
-      p.name = node.newname;
-      policies.set(key(table, p.name), p);
-    } else if (type === 'RenameStmt' && node.renameType === 'OBJECT_TABLE') {
-      const from = nameAt(n, node.relation);
-      const to = `${from.split('.')[0]}.${node.newname}`;
-      for (const [k, p] of [...policies]) {
-        if (p.table !== from) continue;
-        policies.delete(k);
-        p.table = to;
-        policies.set(key(to, p.name), p);
-      }
-    } else if (type === 'DropStmt' && (node.removeType === 'OBJECT_POLICY' || node.removeType === 'OBJECT_TABLE')) {
-      for (const obj of node.objects ?? []) {
-        const parts: string[] = (obj.List?.items ?? []).map((x: Node) => x?.String?.sval);
-        if (node.removeType === 'OBJECT_POLICY') {
-          const name = parts.pop()!;
-          policies.delete(key(listNameAt(n, parts), name));
-        } else {
-          const table = listNameAt(n, parts);
-          for (const [k, p] of [...policies]) if (p.table === table) policies.delete(k);
+  const starts = positionsIn(history);
+  for (let i = from; i < history.length; i++) {
+    if (i === keep && i > from) replayStates.set(history[i - 1], { before: history.slice(0, i), policies: new Map(policies) });
+    const nodes: HistoryNode[] = [];
+    nodesOfTypes(history[i], starts.get(history[i])!, POLICY_TYPES, nodes);
+    for (const n of nodes) {
+      const { type, node } = n;
+      if (type === 'CreatePolicyStmt') {
+        const table = nameAt(n, node.table);
+        policies.set(key(table, node.policy_name), {
+          table,
+          name: node.policy_name,
+          command: node.cmd_name ?? 'all',
+          created: n,
+          using: node.qual ? n : undefined,
+          check: node.with_check ? n : undefined,
+        });
+      } else if (type === 'AlterPolicyStmt') {
+        const k = key(nameAt(n, node.table), node.policy_name);
+        const p = policies.get(k);
+        if (p) policies.set(k, { ...p, using: node.qual ? n : p.using, check: node.with_check ? n : p.check });
+      } else if (type === 'RenameStmt' && node.renameType === 'OBJECT_POLICY') {
+        const table = nameAt(n, node.relation);
+        const p = policies.get(key(table, node.subname));
+        if (!p) continue;
+        policies.delete(key(table, node.subname));
+        policies.set(key(table, node.newname), { ...p, name: node.newname });
+      } else if (type === 'RenameStmt' && node.renameType === 'OBJECT_TABLE') {
+        const from = nameAt(n, node.relation);
+        const to = `${from.split('.')[0]}.${node.newname}`;
+        for (const [k, p] of [...policies]) {
+          if (p.table !== from) continue;
+          policies.delete(k);
+          policies.set(key(to, p.name), { ...p, table: to });
+        }
+      } else if (type === 'DropStmt' && (node.removeType === 'OBJECT_POLICY' || node.removeType === 'OBJECT_TABLE')) {
+        for (const obj of node.objects ?? []) {
+          const parts: string[] = (obj.List?.items ?? []).map((x: Node) => x?.String?.sval);
+          if (node.removeType === 'OBJECT_POLICY') {
+            const name = parts.pop()!;
+            policies.delete(key(listNameAt(n, parts), name));
+          } else {
+            const table = listNameAt(n, parts);
+            for (const [k, p] of [...policies]) if (p.table === table) policies.delete(k);
+          }
         }
       }
     }
