@@ -33,6 +33,9 @@ const MIN_STEPS_BETWEEN = 64;
  * The model of `history`, going on from the last state of `previous` that the history still has
  * unchanged before it; states are kept in `edited`, the file being edited. The statements folded
  * again hand back the facts they made last time when what they read is the same (model.ts, Applied).
+ * After the first build, states are kept only up to the first statement that changed: typing goes
+ * on there, and states past it would be copied at every keystroke to serve only an edit further
+ * down, which makes them as it passes.
  */
 export function buildModelIncrementally(history: SqlAnalysis[], previous: ModelBuild | undefined, edited: SqlAnalysis): ModelBuild {
   const [file, stmt] = previous ? firstDifference(previous.history, history) : [0, 0];
@@ -60,7 +63,7 @@ export function buildModelIncrementally(history: SqlAnalysis[], previous: ModelB
       if (i === editedIndex && k % every === 0) {
         // The state holds from just after the previous statement the model follows.
         const at = k === 0 ? 0 : indices[k - 1] + 1;
-        if (!resumed || at > from.stmt) checkpoints.push({ file: i, stmt: at, searchPath, state: copyFoldState(state) });
+        if ((!resumed || at > from.stmt) && (!previous || i < file || (i === file && at <= stmt))) checkpoints.push({ file: i, stmt: at, searchPath, state: copyFoldState(state) });
       }
       searchPath = applySteps(state, values[k], slot, analysis.statements[indices[k]], searchPath, true);
     }
