@@ -6,7 +6,7 @@
 // good while nothing before it changes: the files before it are the same analyses, and the file's
 // statements before it are the same objects (an edit keeps the statements before it, see split.ts).
 import type { SqlAnalysis } from './index';
-import { applySteps, copyFoldState, emptyFoldState, modelOf, modelStepsOf, type FileSlot, type FoldState, type SchemaModel } from './model';
+import { Fold, copyFoldState, emptyFoldState, modelOf, modelStepsOf, type FileSlot, type FoldState, type SchemaModel } from './model';
 
 /** The fold's state before statement `stmt` of history file `file`. */
 interface Checkpoint {
@@ -41,7 +41,7 @@ export function buildModelIncrementally(history: SqlAnalysis[], previous: ModelB
   const [file, stmt] = previous ? firstDifference(previous.history, history) : [0, 0];
   const kept = (previous?.checkpoints ?? []).filter((c) => c.file < file || (c.file === file && c.stmt <= stmt));
   const from = kept[kept.length - 1];
-  const state = from ? copyFoldState(from.state) : emptyFoldState();
+  const fold = new Fold(from ? copyFoldState(from.state) : emptyFoldState(), true);
   const slots = new Map<string, FileSlot>();
   for (const analysis of history) {
     const slot = previous?.slots.get(analysis.file) ?? { analysis };
@@ -53,9 +53,9 @@ export function buildModelIncrementally(history: SqlAnalysis[], previous: ModelB
   const editedIndex = history.indexOf(edited);
   for (let i = from?.file ?? 0; i < history.length; i++) {
     const analysis = history[i];
-    const slot = slots.get(analysis.file)!;
+    fold.slot = slots.get(analysis.file)!;
     const resumed = from !== undefined && i === from.file;
-    let searchPath = resumed ? from.searchPath : 'public';
+    fold.searchPath = resumed ? from.searchPath : 'public';
     const { indices, values } = modelStepsOf(analysis);
     const every = Math.max(MIN_STEPS_BETWEEN, Math.ceil(indices.length / STATES_PER_FILE));
     let k = resumed ? firstAtOrAfter(indices, from.stmt) : 0;
@@ -63,12 +63,13 @@ export function buildModelIncrementally(history: SqlAnalysis[], previous: ModelB
       if (i === editedIndex && k % every === 0) {
         // The state holds from just after the previous statement the model follows.
         const at = k === 0 ? 0 : indices[k - 1] + 1;
-        if ((!resumed || at > from.stmt) && (!previous || i < file || (i === file && at <= stmt))) checkpoints.push({ file: i, stmt: at, searchPath, state: copyFoldState(state) });
+        if ((!resumed || at > from.stmt) && (!previous || i < file || (i === file && at <= stmt))) checkpoints.push({ file: i, stmt: at, searchPath: fold.searchPath, state: copyFoldState(fold.state) });
       }
-      searchPath = applySteps(state, values[k], slot, analysis.statements[indices[k]], searchPath, true);
+      fold.stmt = analysis.statements[indices[k]];
+      fold.apply(values[k]);
     }
   }
-  return { model: modelOf(state), history, checkpoints, slots };
+  return { model: modelOf(fold.state), history, checkpoints, slots };
 }
 
 /** The first place where two histories differ: a file, and the first statement of it that is not the same object. */

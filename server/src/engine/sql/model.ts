@@ -278,152 +278,180 @@ export const modelOf = (s: FoldState): SchemaModel => ({ tables: s.tables, funct
 export const modelStepsOf = (analysis: SqlAnalysis) => analysis.readStatements(MODEL_READS, modelSteps);
 
 export function buildModel(history: SqlAnalysis[]): SchemaModel {
-  const state = emptyFoldState();
+  const fold = new Fold(emptyFoldState());
   for (const analysis of history) {
-    let searchPath = 'public';
-    const slot = { analysis };
+    fold.searchPath = 'public';
+    fold.slot = { analysis };
     // Only the statements of the types the model reads: most of a migration is neither seen nor decoded.
     const { indices, values } = modelStepsOf(analysis);
-    for (let k = 0; k < indices.length; k++) searchPath = applySteps(state, values[k], slot, analysis.statements[indices[k]], searchPath);
+    for (let k = 0; k < indices.length; k++) {
+      fold.stmt = analysis.statements[indices[k]];
+      fold.apply(values[k]);
+    }
   }
-  return modelOf(state);
+  return modelOf(fold.state);
 }
 
 /**
- * Applies one statement's steps; returns the search_path in force after it. A fact, once made, is
- * never changed: a step that changes one puts a changed copy in its place, so a state copied along
- * the way (incremental-model.ts) stays as it was.
+ * Folds statements' steps into a state, one statement after another: set `slot` and `stmt`, then
+ * `apply`. A fact, once made, is never changed: a step that changes one puts a changed copy in its
+ * place, so a state copied along the way (incremental-model.ts) stays as it was. Written without
+ * closures: an incremental build applies every statement after the edit at each keystroke, and
+ * closures made per statement were most of what a keystroke allocated.
  */
-export function applySteps(
-  state: FoldState,
-  steps: readonly Step[],
-  slot: FileSlot,
-  stmt: ParsedStatement,
-  searchPath: string,
-  /** Hand back the facts a step made in the previous build when it reads the same (Applied). */
-  reuse = false,
-): string {
-  const { tables, functions, views } = state;
-  let mine: FactOrigin[] | undefined;
-  const originOf = (node: Node, cmd?: Node): Origin => {
-    const o = new FactOrigin(slot, stmt, node, cmd);
-    mine?.push(o);
-    return o;
-  };
-  // The name a step keeps its fact under: worked out again only when the search_path changed.
-  const keyOf = (step: Step, name: () => string) => (reuse && step.last?.searchPath === searchPath ? step.last.key : name());
-  const factOf = <T>(step: Step, key: string, before: unknown, make: () => T): T => {
-    if (!reuse) return make();
-    const last = step.last;
-    if (last && last.slot === slot && last.searchPath === searchPath && last.key === key && last.before === before) {
-      for (const o of last.origins) o.stmt = stmt;
-      return last.after as T;
-    }
-    mine = [];
-    const after = make();
-    step.last = { slot, searchPath, key, before, after, origins: mine };
-    mine = undefined;
-    return after;
-  };
-  for (const step of steps) {
-    const { node } = step;
-    switch (step.type) {
-      case 'VariableSetStmt':
-      case 'SelectStmt':
-        searchPath = step.searchPath!;
-        break;
-      case 'CreateStmt': {
-        const name = keyOf(step, () => nameOf(node.relation, searchPath));
-        // Shared with the step, and so with later builds of the model: never changed in place.
-        const { columns, columnTypes } = step.table!;
-        tables.set(name, factOf(step, name, undefined, () => ({ name, created: originOf(node), columns, columnTypes, policies: [] })));
-        break;
-      }
-      case 'AlterTableStmt': {
-        const name = keyOf(step, () => nameOf(node.relation, searchPath));
-        const before = tables.get(name);
-        if (!before) break;
-        const altered = () => {
-          const t = { ...before };
-          for (const { cmd, subtype, added } of step.commands!) {
-            const at = originOf(node, cmd);
-            if (subtype === 'AT_EnableRowSecurity') [t.rlsEnabled, t.rlsDisabled] = [at, undefined];
-            if (subtype === 'AT_DisableRowSecurity') [t.rlsEnabled, t.rlsDisabled] = [undefined, at];
-            if (subtype === 'AT_ForceRowSecurity') t.rlsForced = at;
-            if (subtype === 'AT_NoForceRowSecurity') t.rlsForced = undefined;
-            if (added) [t.columns, t.columnTypes] = [[...t.columns, added[0]], new Map(t.columnTypes).set(added[0], added[1])];
-          }
-          return t;
-        };
-        tables.set(name, factOf(step, name, before, altered));
-        break;
-      }
-      case 'RenameStmt': {
-        if (node.renameType !== 'OBJECT_TABLE') break;
-        const from = nameOf(node.relation, searchPath);
-        const t = tables.get(from);
-        if (!t) break;
-        tables.delete(from);
-        const name = `${from.split('.')[0]}.${node.newname}`;
-        tables.set(name, { ...t, name, policies: t.policies.map((p) => ({ ...p, table: name })) });
-        break;
-      }
-      case 'DropStmt': {
-        for (const obj of node.objects ?? []) {
-          const items = obj.List?.items ?? [];
-          if (node.removeType === 'OBJECT_TABLE') tables.delete(listName(items, searchPath));
-          if (node.removeType === 'OBJECT_VIEW') views.delete(listName(items, searchPath));
-          if (node.removeType === 'OBJECT_POLICY') {
-            const parts = items.map((n: Node) => n?.String?.sval);
-            const policy = parts.pop();
-            const key = parts.length > 1 ? parts.join('.') : `${searchPath}.${parts[0]}`;
-            const t = tables.get(key);
-            if (t) tables.set(key, { ...t, policies: t.policies.filter((p) => p.name !== policy) });
-          }
+export class Fold {
+  slot!: FileSlot;
+  stmt!: ParsedStatement;
+  /** The search_path in force: 'public' at the start of each file. */
+  searchPath = 'public';
+  /** The origins the step being applied makes, while it is remembered (Applied). */
+  private made: FactOrigin[] | undefined;
+
+  constructor(
+    readonly state: FoldState,
+    /** Hand back the facts a step made in the previous build when it reads the same (Applied). */
+    private readonly reuse = false,
+  ) {}
+
+  apply(steps: readonly Step[]): void {
+    const { tables, functions, views } = this.state;
+    for (const step of steps) {
+      const { node } = step;
+      const searchPath = this.searchPath;
+      switch (step.type) {
+        case 'VariableSetStmt':
+        case 'SelectStmt':
+          this.searchPath = step.searchPath!;
+          break;
+        case 'CreateStmt': {
+          const name = this.keptKey(step) ?? nameOf(node.relation, searchPath);
+          // Shared with the step, and so with later builds of the model: never changed in place.
+          const { columns, columnTypes } = step.table!;
+          tables.set(name, this.handBack(step, name, undefined) ?? this.keep(step, name, undefined, { name, created: this.origin(node), columns, columnTypes, policies: [] }));
+          break;
         }
-        break;
-      }
-      case 'CreatePolicyStmt': {
-        const table = keyOf(step, () => nameOf(node.table, searchPath));
-        const t = tables.get(table);
-        if (t) tables.set(table, factOf(step, table, t, () => ({ ...t, policies: [...t.policies, { name: node.policy_name, table, origin: originOf(node) }] })));
-        break;
-      }
-      case 'CreateFunctionStmt': {
-        const name = keyOf(step, () => listName(node.funcname, searchPath));
-        const { definer, args } = step.fn!;
-        const revoked = state.revokeFunctionsByDefault;
-        const fact = () => ({ name, signature: `${name}(${args})`, origin: originOf(node), securityDefiner: definer, publicExecuteRevoked: revoked });
-        functions.set(name, factOf(step, name, revoked, fact));
-        state.functionNames.add(name);
-        break;
-      }
-      case 'GrantStmt': {
-        const revoke = (f: FunctionFact | undefined) => f && !f.publicExecuteRevoked && functions.set(f.name, { ...f, publicExecuteRevoked: true });
-        if (node.targtype === 'ACL_TARGET_ALL_IN_SCHEMA') {
-          const schemas = (node.objects ?? []).map((o: Node) => o.String?.sval);
-          for (const f of [...functions.values()]) if (schemas.includes(f.name.split('.')[0])) revoke(f);
-        } else {
-          for (const o of node.objects ?? []) revoke(functions.get(listName(o.ObjectWithArgs?.objname, searchPath)));
+        case 'AlterTableStmt': {
+          const name = this.keptKey(step) ?? nameOf(node.relation, searchPath);
+          const before = tables.get(name);
+          if (before) tables.set(name, this.handBack(step, name, before) ?? this.keep(step, name, before, this.altered(before, node, step.commands!)));
+          break;
         }
-        break;
-      }
-      case 'AlterDefaultPrivilegesStmt': {
-        const a = node.action?.GrantStmt ?? node.action;
-        if (a && !a.is_grant && (a.objtype === 'OBJECT_FUNCTION' || a.objtype === 'OBJECT_ROUTINE'))
-          state.revokeFunctionsByDefault = (a.grantees ?? []).some((g: Node) => g.RoleSpec?.roletype === 'ROLESPEC_PUBLIC');
-        break;
-      }
-      case 'ViewStmt': {
-        const name = keyOf(step, () => nameOf(node.view, searchPath));
-        const { invoker, relations } = step.view!;
-        const fact = () => ({ name, origin: originOf(node), tables: [...new Set(relations.map((rv) => nameOf(rv, searchPath)))], securityInvoker: invoker });
-        views.set(name, factOf(step, name, undefined, fact));
-        break;
+        case 'RenameStmt': {
+          if (node.renameType !== 'OBJECT_TABLE') break;
+          const from = nameOf(node.relation, searchPath);
+          const t = tables.get(from);
+          if (!t) break;
+          tables.delete(from);
+          const name = `${from.split('.')[0]}.${node.newname}`;
+          tables.set(name, { ...t, name, policies: t.policies.map((p) => ({ ...p, table: name })) });
+          break;
+        }
+        case 'DropStmt': {
+          for (const obj of node.objects ?? []) {
+            const items = obj.List?.items ?? [];
+            if (node.removeType === 'OBJECT_TABLE') tables.delete(listName(items, searchPath));
+            if (node.removeType === 'OBJECT_VIEW') views.delete(listName(items, searchPath));
+            if (node.removeType === 'OBJECT_POLICY') {
+              const parts = items.map((n: Node) => n?.String?.sval);
+              const policy = parts.pop();
+              const key = parts.length > 1 ? parts.join('.') : `${searchPath}.${parts[0]}`;
+              const t = tables.get(key);
+              if (t) tables.set(key, { ...t, policies: t.policies.filter((p) => p.name !== policy) });
+            }
+          }
+          break;
+        }
+        case 'CreatePolicyStmt': {
+          const table = this.keptKey(step) ?? nameOf(node.table, searchPath);
+          const t = tables.get(table);
+          if (t) tables.set(table, this.handBack(step, table, t) ?? this.keep(step, table, t, { ...t, policies: [...t.policies, { name: node.policy_name, table, origin: this.origin(node) }] }));
+          break;
+        }
+        case 'CreateFunctionStmt': {
+          const name = this.keptKey(step) ?? listName(node.funcname, searchPath);
+          const { definer, args } = step.fn!;
+          const revoked = this.state.revokeFunctionsByDefault;
+          const fact = this.handBack<FunctionFact>(step, name, revoked);
+          functions.set(name, fact ?? this.keep(step, name, revoked, { name, signature: `${name}(${args})`, origin: this.origin(node), securityDefiner: definer, publicExecuteRevoked: revoked }));
+          this.state.functionNames.add(name);
+          break;
+        }
+        case 'GrantStmt': {
+          if (node.targtype === 'ACL_TARGET_ALL_IN_SCHEMA') {
+            const schemas = (node.objects ?? []).map((o: Node) => o.String?.sval);
+            for (const f of [...functions.values()]) if (schemas.includes(f.name.split('.')[0])) revokeExecute(functions, f);
+          } else {
+            for (const o of node.objects ?? []) revokeExecute(functions, functions.get(listName(o.ObjectWithArgs?.objname, searchPath)));
+          }
+          break;
+        }
+        case 'AlterDefaultPrivilegesStmt': {
+          const a = node.action?.GrantStmt ?? node.action;
+          if (a && !a.is_grant && (a.objtype === 'OBJECT_FUNCTION' || a.objtype === 'OBJECT_ROUTINE'))
+            this.state.revokeFunctionsByDefault = (a.grantees ?? []).some((g: Node) => g.RoleSpec?.roletype === 'ROLESPEC_PUBLIC');
+          break;
+        }
+        case 'ViewStmt': {
+          const name = this.keptKey(step) ?? nameOf(node.view, searchPath);
+          const { invoker, relations } = step.view!;
+          const fact = this.handBack<ViewFact>(step, name, undefined);
+          views.set(name, fact ?? this.keep(step, name, undefined, { name, origin: this.origin(node), tables: [...new Set(relations.map((rv) => nameOf(rv, searchPath)))], securityInvoker: invoker }));
+          break;
+        }
       }
     }
   }
-  return searchPath;
+
+  private origin(node: Node, cmd?: Node): Origin {
+    const o = new FactOrigin(this.slot, this.stmt, node, cmd);
+    this.made?.push(o);
+    return o;
+  }
+
+  /** The name the step kept its fact under when it was last applied under this search_path. */
+  private keptKey(step: Step): string | undefined {
+    return this.reuse && step.last?.searchPath === this.searchPath ? step.last.key : undefined;
+  }
+
+  /**
+   * The fact the step made last time, pointed at this statement, when it reads the same now.
+   * Otherwise undefined, and the origins made next are collected for `keep`.
+   */
+  private handBack<T>(step: Step, key: string, before: unknown): T | undefined {
+    if (!this.reuse) return undefined;
+    const last = step.last;
+    if (last && last.slot === this.slot && last.searchPath === this.searchPath && last.key === key && last.before === before) {
+      for (const o of last.origins) o.stmt = this.stmt;
+      return last.after as T;
+    }
+    this.made = [];
+    return undefined;
+  }
+
+  /** Remembers the fact a step made (when handBack was asked first), and returns it. */
+  private keep<T>(step: Step, key: string, before: unknown, after: T): T {
+    if (this.made) step.last = { slot: this.slot, searchPath: this.searchPath, key, before, after, origins: this.made };
+    this.made = undefined;
+    return after;
+  }
+
+  private altered(before: TableFact, node: Node, commands: readonly AlterCommand[]): TableFact {
+    const t = { ...before };
+    for (const { cmd, subtype, added } of commands) {
+      const at = this.origin(node, cmd);
+      if (subtype === 'AT_EnableRowSecurity') [t.rlsEnabled, t.rlsDisabled] = [at, undefined];
+      if (subtype === 'AT_DisableRowSecurity') [t.rlsEnabled, t.rlsDisabled] = [undefined, at];
+      if (subtype === 'AT_ForceRowSecurity') t.rlsForced = at;
+      if (subtype === 'AT_NoForceRowSecurity') t.rlsForced = undefined;
+      if (added) [t.columns, t.columnTypes] = [[...t.columns, added[0]], new Map(t.columnTypes).set(added[0], added[1])];
+    }
+    return t;
+  }
+}
+
+/** REVOKE EXECUTE … FROM PUBLIC on one function: a changed copy of its fact. */
+function revokeExecute(functions: Map<string, FunctionFact>, f: FunctionFact | undefined) {
+  if (f && !f.publicExecuteRevoked) functions.set(f.name, { ...f, publicExecuteRevoked: true });
 }
 
 function truthy(arg: Node): boolean {
