@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { splitEdited, splitStatements, type SplitEdit, type SqlStatement } from '../server/src/engine/sql/split';
 import { listFiles } from './support/expectations';
+import { lineStarts, lineStartsAfterEdit } from '../server/src/engine/lines';
 
 const LONG = process.env.PG_HARDEN_FUZZ === 'long';
 const ROOT = path.join(__dirname, '..');
@@ -27,14 +28,17 @@ function applyEdit(text: string, e: { at: number; remove: number; insert: string
 }
 
 function sameAsWholeSplit(before: string, edits: { at: number; remove: number; insert: string }[]) {
-  let prev = { text: before, statements: splitStatements(before).statements };
+  let prev = { text: before, statements: splitStatements(before).statements, starts: lineStarts(before) as readonly number[] };
   for (const e of edits) {
     const text = applyEdit(prev.text, e);
     const { statements: incremental, edit } = splitEdited(prev, text);
     const why = `after ${JSON.stringify(e)} on ${JSON.stringify(prev.text)}`;
     assert.deepEqual(incremental, splitStatements(text).statements, why);
     reportsItsEdit(prev, text, incremental, edit, why);
-    prev = { text, statements: incremental };
+    // The line starts made from the previous ones and the edit are those of the new text.
+    const starts = lineStartsAfterEdit(prev.starts, edit, text);
+    assert.deepEqual(starts, lineStarts(text), why);
+    prev = { text, statements: incremental, starts };
   }
 }
 

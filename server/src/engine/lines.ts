@@ -8,8 +8,29 @@ export function lineStarts(text: string): number[] {
   return starts;
 }
 
+/**
+ * The line starts of `text`, made from `old` by replacing [changeStart, oldChangeEnd), from old's:
+ * the same array when the edit moved no line break and kept the length (a keystroke within a line
+ * of a large file), shifted when it kept the line breaks, and scanned again otherwise.
+ */
+export function lineStartsAfterEdit(
+  starts: readonly number[],
+  edit: { before: string; changeStart: number; oldChangeEnd: number; delta: number },
+  text: string,
+): readonly number[] {
+  const { before: old, changeStart, oldChangeEnd, delta } = edit;
+  const newlineIn = (s: string, from: number, to: number) => {
+    const i = s.indexOf('\n', from);
+    return i >= 0 && i < to;
+  };
+  if (newlineIn(old, changeStart, oldChangeEnd) || newlineIn(text, changeStart, oldChangeEnd + delta)) return lineStarts(text);
+  if (delta === 0) return starts;
+  // A line break before the change keeps its place; one after it moves with the text.
+  return starts.map((s) => (s > changeStart ? s + delta : s));
+}
+
 /** The zero-based line and UTF-16 character of `offset`, given the line starts. */
-export function positionIn(starts: number[], offset: number): Position {
+export function positionIn(starts: readonly number[], offset: number): Position {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {
@@ -21,6 +42,6 @@ export function positionIn(starts: number[], offset: number): Position {
 }
 
 /** The UTF-16 offset of a line and character, given the line starts (the end of the text at most). */
-export function offsetIn(starts: number[], p: Position, length: number): number {
+export function offsetIn(starts: readonly number[], p: Position, length: number): number {
   return Math.min(length, (starts[p.line] ?? length) + p.character);
 }

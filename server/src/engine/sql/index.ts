@@ -2,7 +2,7 @@ import type { ParseResult } from 'libpg-query';
 import type { Position } from '../types';
 import { parseAll, parseSql, scanSql, type ParseOutcome } from './parser';
 import { splitEdited, splitStatements, type SplitEdit, type SqlStatement } from './split';
-import { lineStarts, offsetIn, positionIn } from '../lines';
+import { lineStarts, lineStartsAfterEdit, offsetIn, positionIn } from '../lines';
 import { EDITED_FILES, footprint, footprintIndex, forgetCheck } from './carry-over';
 import { RecentMap } from '../recent';
 
@@ -105,12 +105,12 @@ export interface SqlEdit extends SplitEdit {
  * statements the edit did not touch are carried over from the previous analysis.
  */
 export function analyzeSql(file: string, text: string, shareTrees = false): SqlAnalysis {
-  const starts = lineStarts(text);
+  const before = shareTrees ? lastSplits.get(file) : undefined;
+  const { statements: split, edit } = before ? splitEdited(before, text) : { statements: splitStatements(text).statements, edit: undefined };
+  const starts = before && edit ? lineStartsAfterEdit(before.starts, edit, text) : lineStarts(text);
   // PostgreSQL puts "at end of input" one past the last character.
   const positionAt = (offset: number): Position => positionIn(starts, Math.max(0, Math.min(offset, text.length)));
   const offsetAt = (p: Position): number => offsetIn(starts, p, text.length);
-  const before = shareTrees ? lastSplits.get(file) : undefined;
-  const { statements: split, edit } = before ? splitEdited(before, text) : { statements: splitStatements(text).statements, edit: undefined };
   // Parsed on the worker thread, or, with no parses kept (a one-shot check), here in batches.
   const fresh = before ? undefined : preparsed?.(file, text);
   const parses = fresh ?? (CACHE_CHARS <= 0 && !before ? parseAll(split.map((s) => s.text)) : undefined);
@@ -155,7 +155,7 @@ export function analyzeSql(file: string, text: string, shareTrees = false): SqlA
     }
     return list;
   };
-  if (shareTrees) lastSplits.set(file, { text, statements, reads });
+  if (shareTrees) lastSplits.set(file, { text, statements, reads, starts });
   const replaced = edit ? before!.statements.slice(edit.from, edit.oldTo) : [];
   return { file, text, statements, positionAt, offsetAt, readStatements, ...(edit && { edit: { ...edit, replaced } }) };
 }
@@ -197,7 +197,7 @@ function parsedStatement(s: SqlStatement, positionAt: (offset: number) => Positi
 }
 
 /** The last analysis of each file being edited: a keystroke splits again only around the change. */
-const lastSplits = new RecentMap<string, { text: string; statements: ParsedStatement[]; reads: Reads }>(EDITED_FILES);
+const lastSplits = new RecentMap<string, { text: string; statements: ParsedStatement[]; reads: Reads; starts: readonly number[] }>(EDITED_FILES);
 
 /** A file no longer edited (closed) keeps nothing here. */
 export function forgetEdited(file: string): void {
