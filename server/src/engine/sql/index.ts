@@ -28,20 +28,30 @@ class Statement implements ParsedStatement {
   types: string[];
   error?: { message: string; position: Position };
   private tree?: ParseResult;
+  /** PostgreSQL's JSON of the statement; undefined when it did not parse. */
+  private readonly json?: string;
+  /**
+   * The cached parse, when this is a file being edited: the decoded tree is kept there for the next
+   * check of this text. A one-shot check keeps only the JSON: the parse's own object per statement
+   * would live as long as the check, for the collector to move.
+   */
+  private readonly shared?: { json: string; types: string[]; tree?: ParseResult };
   /** Where the error is, from the statement's start: a moved statement works its position out again. */
   private errorOffset = 0;
   constructor(
     s: SqlStatement,
-    private parsed?: { json: string; types: string[]; tree?: ParseResult },
+    parsed?: { json: string; types: string[]; tree?: ParseResult },
     error?: { message: string; offset: number },
     positionAt?: (offset: number) => Position,
-    /** Keep the decoded tree with the cached parse, for the next check of this text (the file being edited). */
-    private share = false,
+    share = false,
   ) {
     this.start = s.start;
     this.end = s.end;
     this.text = s.text;
     this.types = parsed?.types ?? [];
+    this.json = parsed?.json;
+    this.tree = parsed?.tree;
+    if (share) this.shared = parsed;
     if (error) {
       this.error = { message: error.message, position: positionAt!(s.start + error.offset) };
       this.errorOffset = error.offset;
@@ -51,19 +61,20 @@ class Statement implements ParsedStatement {
   /** The same statement at another place in the file (an edit before it changed the text's length or lines). */
   movedTo(s: SqlStatement, positionAt: (offset: number) => Position): Statement {
     const error = this.error && { message: this.error.message, offset: this.errorOffset };
-    const moved = new Statement(s, this.parsed, error, positionAt, this.share);
+    const parsed = this.shared ?? (this.json === undefined ? undefined : { json: this.json, types: this.types });
+    const moved = new Statement(s, parsed, error, positionAt, this.shared !== undefined);
     moved.tree = this.tree;
     return moved;
   }
 
   jsonIncludes(fragment: string): boolean {
-    return this.parsed !== undefined && this.parsed.json.includes(fragment);
+    return this.json !== undefined && this.json.includes(fragment);
   }
 
   get ast(): ParseResult | undefined {
-    if (this.tree === undefined && this.parsed) {
-      this.tree = this.parsed.tree ?? (JSON.parse(this.parsed.json) as ParseResult);
-      if (this.share) this.parsed.tree = this.tree;
+    if (this.tree === undefined && this.json !== undefined) {
+      this.tree = this.shared?.tree ?? (JSON.parse(this.json) as ParseResult);
+      if (this.shared) this.shared.tree = this.tree;
     }
     return this.tree;
   }
