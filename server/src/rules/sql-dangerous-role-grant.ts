@@ -74,7 +74,7 @@ export const sqlDangerousRoleGrant: SqlRule = {
         fixes,
       });
     };
-    for (const n of nodesOf(ctx)) {
+    for (const n of nodesOf(ctx, ['GrantRoleStmt', 'CreateRoleStmt', 'AlterRoleStmt'])) {
       if (n.type !== 'GrantRoleStmt' && n.type !== 'CreateRoleStmt' && n.type !== 'AlterRoleStmt') continue;
       const code = codeTokens(n.stmt);
       if (n.type === 'GrantRoleStmt' && n.node.is_grant) {

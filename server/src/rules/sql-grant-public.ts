@@ -120,7 +120,7 @@ export const sqlGrantPublic: SqlRule = {
   },
   check(ctx, report) {
     const nodes = historyNodesOfType(ctx.history, 'GrantStmt');
-    for (const n of nodesOf(ctx)) {
+    for (const n of nodesOf(ctx, [...GRANTS])) {
       if (!GRANTS.has(n.type) || !namesPublic(n)) continue;
       let grantees: Node[] | undefined;
       let message: string;

@@ -18,7 +18,7 @@ export interface PasswordLiteral {
 /** PASSWORD '…' literals of CREATE/ALTER ROLE (USER, GROUP) in the checked file; psql variables (:'pw') and PASSWORD NULL are not literals. */
 export function passwordLiterals(ctx: SqlContext): PasswordLiteral[] {
   const out: PasswordLiteral[] = [];
-  for (const n of nodesOf(ctx)) {
+  for (const n of nodesOf(ctx, ['CreateRoleStmt', 'AlterRoleStmt'])) {
     if ((n.type !== 'CreateRoleStmt' && n.type !== 'AlterRoleStmt')) continue;
     for (const o of n.node.options ?? []) {
       const d = o.DefElem;

@@ -1,5 +1,5 @@
 import type { SqlRule } from './rule';
-import { byteRange, codeTokens, historyNodes, historyNodesOfType, listNameAt, quoteIdent, replaceBytes, stringTokenAfter, type HistoryNode, type Node } from './sql-helpers';
+import { byteRange, codeTokens, historyNodesOfType, listNameAt, quoteIdent, replaceBytes, stringTokenAfter, type HistoryNode, type Node } from './sql-helpers';
 import type { Fix, TextEdit } from '../engine/types';
 import { parseSql } from '../engine/sql/parser';
 import { FUNCTION_READS, rangeVarOf } from '../engine/sql/model';
@@ -46,7 +46,7 @@ const objectArgs = (o: Node) => (o?.args_unspecified ? undefined : (o?.objargs ?
 
 /** SECURITY DEFINER functions and procedures at the end of the history, with their search_path (ALTER FUNCTION, RENAME, DROP followed; overloads apart). */
 /** Replayed once per history, not once per file of it. */
-const replayed = new WeakMap<Parameters<typeof historyNodes>[0], Map<SqlAnalysis, FunctionState[]>>();
+const replayed = new WeakMap<SqlAnalysis[], Map<SqlAnalysis, FunctionState[]>>();
 
 /** The functions by the file of the statement a finding would point at: the rule runs once per file. */
 function functionsByFile(functions: FunctionState[]): Map<SqlAnalysis, FunctionState[]> {
@@ -87,7 +87,7 @@ class KnownFunctions {
   }
 }
 
-function replayFunctions(history: Parameters<typeof historyNodes>[0]): FunctionState[] {
+function replayFunctions(history: SqlAnalysis[]): FunctionState[] {
   const functions = new KnownFunctions();
   /** The functions an ALTER/DROP/RENAME names: the overload with these arguments, or every overload when none are given. */
   const named = (n: HistoryNode, o: Node) => {
