@@ -272,6 +272,20 @@ test('editing one file of a history: the policies of the files before it are not
     assert.equal(before(second).length, before(first).length);
     before(second).forEach((p, i) => assert.equal(p, before(first)[i], p.name));
     assert.notDeepEqual(policyPlaces(second), policyPlaces(first));
+    // An earlier file changed on disk: the kept state is not taken, and the replay is a fresh one's.
+    const changed = files[0].text.replace(/CREATE POLICY p(\d+)/, 'CREATE POLICY z$1');
+    others[0] = analyzeSql(files[0].file, changed);
+    const now = text.replace(/CREATE POLICY p(\d+)/, 'CREATE POLICY w$1');
+    const fresh = files.map((f, i) => analyzeSql(f.file, i === 0 ? changed : i === 2 ? now : f.text));
+    const afterChange = replay(now);
+    assert.deepEqual(policyPlaces(afterChange), policyPlaces(replayPolicies(fresh)));
+    // Closed and opened again: nothing kept from before.
+    forgetEdited(file);
+    replay(text);
+    const reopened = replay(text.replace(/CREATE POLICY p(\d+)/, 'CREATE POLICY v$1'));
+    const third = replay(text.replace(/CREATE POLICY p(\d+)/, 'CREATE POLICY u$1'));
+    assert.ok(before(third).every((p, i) => p === before(reopened)[i]));
+    assert.ok(before(reopened).length > 10 && !before(reopened).some((p) => before(afterChange).includes(p)), 'a state kept from before the file was closed');
   } finally {
     forgetEdited(file);
   }

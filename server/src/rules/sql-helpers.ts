@@ -1,7 +1,9 @@
 // Shared vocabulary for the SQL rules: walking statements, and turning the parser's byte offsets
 // (libpg-query counts UTF-8 bytes within a statement) into the editor's ranges.
 import type { ScanToken } from 'libpg-query';
-import { utf16OfByte, type ParsedStatement, type SqlAnalysis } from '../engine/sql';
+import { onForgetEdited, utf16OfByte, type ParsedStatement, type SqlAnalysis } from '../engine/sql';
+import { EDITED_FILES } from '../engine/sql/carry-over';
+import { RecentMap } from '../engine/recent';
 import { nodeAt } from '../engine/sql/node-at';
 
 export { utf16OfByte };
@@ -374,30 +376,25 @@ const POLICY_TYPES = ['CreatePolicyStmt', 'AlterPolicyStmt', 'RenameStmt', 'Drop
 const policyCache = new WeakMap<SqlAnalysis[], PolicyState[]>();
 
 /**
- * The replay's policies at the start of one file of a history, for a later replay of a history with
- * the same files before it: while a migration is edited, each keystroke replays that file and the
- * ones after it, not the whole history. Kept under the analysis of the file before, so it goes
- * when that does.
+ * The replay's policies at the start of a file being edited, for the next keystroke's replay of a
+ * history with the same files before it: it replays that file and the ones after it, not the whole
+ * history. One per edited file, forgotten with it: a state holds the analyses of the files before.
  */
 interface ReplayState {
   before: readonly SqlAnalysis[];
   policies: ReadonlyMap<string, PolicyState>;
 }
-const replayStates = new WeakMap<SqlAnalysis, ReplayState>();
+const replayStates = new RecentMap<string, ReplayState>(EDITED_FILES);
+onForgetEdited((file) => replayStates.delete(file));
 
-/** The latest kept state whose files are the history's first ones: where a replay can start. */
-function replayStart(history: SqlAnalysis[]): { from: number; policies: Map<string, PolicyState> } {
-  for (let i = history.length - 1; i >= 1; i--) {
-    const s = replayStates.get(history[i - 1]);
-    if (s && s.before.length === i && s.before.every((a, j) => a === history[j])) return { from: i, policies: new Map(s.policies) };
-  }
+/** The file being edited (its analysis says what the keystroke changed), or -1. */
+const editedIn = (history: SqlAnalysis[]) => history.findIndex((a) => a.edit !== undefined);
+
+/** Where a replay can start: the kept state of the edited file, when the history still has the files it was made from. */
+function replayStart(history: SqlAnalysis[], edited: number): { from: number; policies: Map<string, PolicyState> } {
+  const s = edited > 0 ? replayStates.get(history[edited].file) : undefined;
+  if (s && s.before.length === edited && s.before.every((a, j) => a === history[j])) return { from: edited, policies: new Map(s.policies) };
   return { from: 0, policies: new Map() };
-}
-
-/** The file whose start is worth keeping: the one being edited, or else the newest, the one usually being written. */
-function fileToKeep(history: SqlAnalysis[]): number {
-  const edited = history.findIndex((a) => a.edit !== undefined);
-  return edited >= 0 ? edited : history.length - 1;
 }
 
 /**
@@ -409,12 +406,12 @@ function fileToKeep(history: SqlAnalysis[]): number {
 export function replayPolicies(history: SqlAnalysis[]): PolicyState[] {
   const cached = policyCache.get(history);
   if (cached) return cached;
-  const { from, policies } = replayStart(history);
-  const keep = fileToKeep(history);
+  const edited = editedIn(history);
+  const { from, policies } = replayStart(history, edited);
   const key = (table: string, name: string) => `${table}\u0000${name}`;
   const starts = positionsIn(history);
   for (let i = from; i < history.length; i++) {
-    if (i === keep && i > from) replayStates.set(history[i - 1], { before: history.slice(0, i), policies: new Map(policies) });
+    if (i === edited && i > from) replayStates.set(history[i].file, { before: history.slice(0, i), policies: new Map(policies) });
     const nodes: HistoryNode[] = [];
     nodesOfTypes(history[i], starts.get(history[i])!, POLICY_TYPES, nodes);
     for (const n of nodes) {

@@ -210,10 +210,18 @@ function parsedStatement(s: SqlStatement, positionAt: (offset: number) => Positi
 /** The last analysis of each file being edited: a keystroke splits again only around the change. */
 const lastSplits = new RecentMap<string, { text: string; statements: ParsedStatement[]; reads: Reads; starts: readonly number[] }>(EDITED_FILES);
 
+const forgetters: ((file: string) => void)[] = [];
+
+/** What else keeps state for a file while it is edited (a rule's helpers) forgets it with the file. */
+export function onForgetEdited(forget: (file: string) => void): void {
+  forgetters.push(forget);
+}
+
 /** A file no longer edited (closed) keeps nothing here. */
 export function forgetEdited(file: string): void {
   lastSplits.delete(file);
   forgetCheck(file);
+  for (const forget of forgetters) forget(file);
 }
 
 /**
