@@ -25,7 +25,7 @@ export const sqlCopyProgram: SqlRule = {
   },
   check(ctx, report) {
     for (const n of nodesOf(ctx, ['CopyStmt'])) {
-      if (n.type !== 'CopyStmt' || !n.node.is_program) continue;
+      if (!n.node.is_program) continue;
       report({
         file: ctx.analysis.file,
         range: wordRange(n.analysis, n.stmt, 'PROGRAM'),

@@ -75,7 +75,6 @@ export const sqlDangerousRoleGrant: SqlRule = {
       });
     };
     for (const n of nodesOf(ctx, ['GrantRoleStmt', 'CreateRoleStmt', 'AlterRoleStmt'])) {
-      if (n.type !== 'GrantRoleStmt' && n.type !== 'CreateRoleStmt' && n.type !== 'AlterRoleStmt') continue;
       const code = codeTokens(n.stmt);
       if (n.type === 'GrantRoleStmt' && n.node.is_grant) {
         // GRANT role TO PUBLIC fails outright; sql-grant-public says so.

@@ -62,7 +62,7 @@ function grantWhat(g: Node, defaults: boolean): string {
 }
 
 const isPublic = (r: Node) => r?.RoleSpec?.roletype === 'ROLESPEC_PUBLIC';
-const GRANTS = new Set(['GrantStmt', 'AlterDefaultPrivilegesStmt', 'GrantRoleStmt']);
+const GRANTS = ['GrantStmt', 'AlterDefaultPrivilegesStmt', 'GrantRoleStmt'];
 /** Whether any role the statement names is PUBLIC, read off its JSON: most GRANTs name none, and are not decoded. */
 const namesPublic = (n: HistoryNode) => n.stmt.jsonIncludes('"ROLESPEC_PUBLIC"');
 
@@ -120,8 +120,8 @@ export const sqlGrantPublic: SqlRule = {
   },
   check(ctx, report) {
     const nodes = historyNodesOfType(ctx.history, 'GrantStmt');
-    for (const n of nodesOf(ctx, [...GRANTS])) {
-      if (!GRANTS.has(n.type) || !namesPublic(n)) continue;
+    for (const n of nodesOf(ctx, GRANTS)) {
+      if (!namesPublic(n)) continue;
       let grantees: Node[] | undefined;
       let message: string;
       if (n.type === 'GrantStmt' || n.type === 'AlterDefaultPrivilegesStmt') {

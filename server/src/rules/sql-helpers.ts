@@ -229,14 +229,15 @@ export function historyNodesOfType(history: SqlAnalysis[], ...types: string[]): 
 }
 
 /**
- * The checked file's statements that a rule reads (its `reads`: node types and the pseudo-types of
- * carry-over.ts), every node of each, in order. Rules run once per file of the history, so they walk
- * these, not the whole history (which made a history of n files cost n squared), nor the file's
- * other statements (a node for each statement of a 1,000-file history was 136,000 objects).
+ * The checked file's nodes of these types, in order; with `everyNode`, every node of the statements
+ * that have one of the types, which may then be pseudo-types of carry-over.ts (set_config). Rules
+ * run once per file of the history, so they walk these, not the whole history (which made a history
+ * of n files cost n squared), nor the file's other statements (a node for each statement of a
+ * 1,000-file history was 136,000 objects).
  */
-export function nodesOf(ctx: { history: SqlAnalysis[]; analysis: SqlAnalysis }, reads: readonly string[]): HistoryNode[] {
+export function nodesOf(ctx: { history: SqlAnalysis[]; analysis: SqlAnalysis }, types: readonly string[], everyNode = false): HistoryNode[] {
   const out: HistoryNode[] = [];
-  nodesOfTypes(ctx.analysis, positionsIn(ctx.history).get(ctx.analysis) ?? 0, reads, out, true);
+  nodesOfTypes(ctx.analysis, positionsIn(ctx.history).get(ctx.analysis) ?? 0, types, out, everyNode);
   return out;
 }
 

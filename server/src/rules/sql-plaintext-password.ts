@@ -19,7 +19,6 @@ export interface PasswordLiteral {
 export function passwordLiterals(ctx: SqlContext): PasswordLiteral[] {
   const out: PasswordLiteral[] = [];
   for (const n of nodesOf(ctx, ['CreateRoleStmt', 'AlterRoleStmt'])) {
-    if ((n.type !== 'CreateRoleStmt' && n.type !== 'AlterRoleStmt')) continue;
     for (const o of n.node.options ?? []) {
       const d = o.DefElem;
       const value = d?.defname === 'password' ? d.arg?.String?.sval : undefined;

@@ -43,7 +43,6 @@ export const sqlRlsDisabled: SqlRule = {
   check(ctx, report) {
     const nodes = historyNodesOfType(ctx.history, 'AlterTableStmt', 'DropStmt');
     for (const n of nodesOf(ctx, ['AlterTableStmt'])) {
-      if (n.type !== 'AlterTableStmt') continue;
       const turnsOff = (n.node.cmds ?? []).some((c: Node) => c.AlterTableCmd?.subtype === 'AT_DisableRowSecurity' || c.AlterTableCmd?.subtype === 'AT_NoForceRowSecurity');
       if (!turnsOff) continue;
       const table = nameAt(n, n.node.relation);

@@ -123,7 +123,7 @@ export const sqlSessionSet: SqlRule = {
       safety: 'manual',
       edits: [replaceBytes(n.analysis, n.stmt, start, end, 'true')],
     });
-    for (const n of nodesOf(ctx, ['VariableSetStmt', SET_CONFIG_TYPE])) {
+    for (const n of nodesOf(ctx, ['VariableSetStmt', SET_CONFIG_TYPE], true)) {
       if (n.type === 'VariableSetStmt' && n.node.kind === 'VAR_SET_VALUE' && !n.node.is_local && isCustom(n.node.name)) {
         const code = codeTokens(n.stmt);
         const set = code[0];

@@ -32,7 +32,6 @@ export function checkRoleAttribute(
   describe: (role: string, created: boolean) => { message: string; fixTitle: string },
 ): void {
   for (const n of nodesOf(ctx, ['CreateRoleStmt', 'AlterRoleStmt'])) {
-    if ((n.type !== 'CreateRoleStmt' && n.type !== 'AlterRoleStmt')) continue;
     const role = roleOf(n);
     for (const o of n.node.options ?? []) {
       const d = o.DefElem;
