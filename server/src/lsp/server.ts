@@ -329,7 +329,7 @@ export function startServer(connection: Connection): void {
     if (!kind) return;
     if (kind === 'sql') await initEngine();
     // Every 20 checks, parses that none of the last 20 used go (old versions of edited statements).
-    if (++checks % 20 === 0) sweepParseCache(1);
+    if (++checks % 20 === 0) sweepParseCache();
     const { postgresVersion, config } = await settingsFor(doc.uri);
     const origin = await originOf(uriToPath(doc.uri));
     const current = documents.get(doc.uri);
