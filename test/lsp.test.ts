@@ -185,6 +185,42 @@ test('language server: a SQL migration gets sql-syntax at the exact UTF-16 posit
   }
 });
 
+test('language server: changes that arrive together are checked once, at the last version', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgh-lsp-burst-'));
+  const uri = pathToFileURL(path.join(dir, '001_init.sql')).href;
+  const client = new TestClient();
+  const published = () =>
+    client.received.filter((m) => m.method === 'textDocument/publishDiagnostics' && (m.params as { uri: string }).uri === uri).map((m) => m.params as { version?: number; diagnostics: Diagnostic[] });
+  try {
+    await client.initialize();
+    await client.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version: 1, text: 'SELECT 1;\n' } });
+    await client.waitForDiagnostics(uri);
+    const before = published().length;
+    // Ten changes in one write, as an editor sends them while a check runs; only the last has an error.
+    const changes = Array.from({ length: 10 }, (_, i) => ({
+      jsonrpc: '2.0',
+      method: 'textDocument/didChange',
+      params: { textDocument: { uri, version: i + 2 }, contentChanges: [{ text: i === 9 ? 'SELEC 1;\n' : `SELECT ${i};\n` }] },
+    }));
+    const wire = changes.map((m) => {
+      const body = JSON.stringify(m);
+      return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    });
+    client.proc.stdin!.write(wire.join(''));
+    const last = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'sql-syntax'));
+    assert.equal(last[0].message.split('.')[0], 'syntax error at or near "SELEC"');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(
+      published().slice(before).map((p) => p.version),
+      [11],
+      'one check, of the last version: the earlier changes were superseded before their checks ran',
+    );
+  } finally {
+    await client.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('language server: a migration history is checked at start, unopened files included, and follows edits', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgh-lsp-hist-'));
   const migrations = path.join(dir, 'db', 'migrations');

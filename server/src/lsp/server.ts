@@ -56,7 +56,8 @@ export function startServer(connection: Connection): void {
   const settingsCache = new Map<string, Promise<Settings>>();
   /** diagnostics[file uri][origin uri]: what checking `origin` found in `file` (includes report into other files). */
   const contributions = new Map<string, Map<string, Diagnostic[]>>();
-  const pending = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The check waiting to run for each document, by the function that cancels it. */
+  const pending = new Map<string, () => void>();
   let canPullConfiguration = false;
 
   /**
@@ -366,15 +367,26 @@ export function startServer(connection: Connection): void {
     }
   }
 
+  /**
+   * Checks the document once the messages already received are handled, so a burst of changes is
+   * checked once, at its last version. With no delay this takes two turns of the event loop, not a
+   * timer: Node's shortest timer is 1 ms, added to every keystroke's answer. The JSON-RPC layer
+   * handles one queued message per turn and queues the next after the handler's own turn, so the
+   * second turn lets a change that was already waiting cancel this check.
+   */
   function schedule(doc: TextDocument, delay: number) {
-    clearTimeout(pending.get(doc.uri));
-    pending.set(
-      doc.uri,
-      setTimeout(() => {
-        pending.delete(doc.uri);
-        validate(doc).catch((e) => log(`validation error: ${(e as Error).stack ?? e}`));
-      }, delay),
-    );
+    pending.get(doc.uri)?.();
+    const run = () => {
+      pending.delete(doc.uri);
+      validate(doc).catch((e) => log(`validation error: ${(e as Error).stack ?? e}`));
+    };
+    if (delay > 0) {
+      const timer = setTimeout(run, delay);
+      pending.set(doc.uri, () => clearTimeout(timer));
+    } else {
+      let turn = setImmediate(() => (turn = setImmediate(run)));
+      pending.set(doc.uri, () => clearImmediate(turn));
+    }
   }
 
   /** Editing one file can change another's findings (an included fragment): recheck the open ones. */
@@ -389,7 +401,7 @@ export function startServer(connection: Connection): void {
     for (const d of documents.all()) if (d.uri !== e.document.uri && kindOf(d) === 'hba') schedule(d, 50);
   });
   documents.onDidClose((e) => {
-    clearTimeout(pending.get(e.document.uri));
+    pending.get(e.document.uri)?.();
     pending.delete(e.document.uri);
     void onClose(e.document).catch((err) => log(`close failed: ${(err as Error).stack ?? err}`));
   });
