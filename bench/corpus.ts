@@ -25,8 +25,13 @@ export const SMALL_HBA_LINES = 100;
 
 export interface Edit {
   offset: number;
-  /** The character written at offset (the digit after the one there). */
+  /** The character written at offset (the digit after the one there), or inserted there. */
   text: string;
+  /**
+   * replace (the default): `text` takes the place of the character at offset; insert: it goes in
+   * before it; delete: the character at offset goes. An insertion moves every statement after it.
+   */
+  kind?: 'replace' | 'insert' | 'delete';
 }
 
 export interface Corpus {
@@ -131,19 +136,41 @@ export function generateCorpus(dir: string, scale: Scale): Corpus {
   };
 }
 
+/** Where the digits of a file's policy names are, in order. */
+function policyNameSites(text: string): number[] {
+  const sites: number[] = [];
+  for (const m of text.matchAll(/CREATE POLICY [A-Za-z_]*(\d)/g)) sites.push(m.index! + m[0].length - 1);
+  return sites;
+}
+
 /**
  * `count` edits of a digit in the names of a file's policies, in turn (statements the schema model
  * reads): each writes the digit after the one there.
  */
 export function policyNameEdits(text: string, count: number): Edit[] {
-  const sites: number[] = [];
-  for (const m of text.matchAll(/CREATE POLICY [A-Za-z_]*(\d)/g)) sites.push(m.index! + m[0].length - 1);
+  const sites = policyNameSites(text);
   const chars = text.split('');
   const edits: Edit[] = [];
   for (let i = 0; sites.length && i < count; i++) {
     const offset = sites[i % sites.length];
     chars[offset] = String((Number(chars[offset]) + 1) % 10);
     edits.push({ offset, text: chars[offset] });
+  }
+  return edits;
+}
+
+/**
+ * What typing does, `count` edits: a digit typed into a policy's name, then deleted, at one policy
+ * after another. Each insertion and deletion changes the file's length, so every statement after it
+ * moves; the text is the same again after each pair.
+ */
+export function typingEdits(text: string, count: number): Edit[] {
+  const sites = policyNameSites(text);
+  const edits: Edit[] = [];
+  for (let i = 0; sites.length && edits.length < count; i++) {
+    const offset = sites[i % sites.length];
+    edits.push({ offset, text: '7', kind: 'insert' });
+    if (edits.length < count) edits.push({ offset, text: '', kind: 'delete' });
   }
   return edits;
 }

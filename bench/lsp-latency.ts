@@ -44,7 +44,8 @@ export async function editSession(server: ServerCommand, file: string, edits: Ed
   const client = new LspClient(server);
   const uri = pathToFileURL(file).href;
   let text = fs.readFileSync(file, 'utf8');
-  // Edits never add or remove lines, so the line starts hold for the whole session.
+  // Edits never add or remove lines, and an insertion is taken back by the next edit, before any
+  // other place is edited: positions from the first text's line starts hold for the whole session.
   const starts = lineStarts(text);
   const result: SessionResult = {
     name: server.name,
@@ -78,11 +79,12 @@ export async function editSession(server: ServerCommand, file: string, edits: Ed
         result.budgetHit = true;
         break;
       }
-      const { offset, text: ch } = edits[i];
-      text = text.slice(0, offset) + ch + text.slice(offset + 1);
+      const { offset, text: ch, kind = 'replace' } = edits[i];
+      const removed = kind === 'insert' ? 0 : 1;
+      text = text.slice(0, offset) + ch + text.slice(offset + removed);
       const version = i + 2;
       const start = positionIn(starts, offset);
-      const change = client.syncKind === 2 ? { range: { start, end: { line: start.line, character: start.character + 1 } }, text: ch } : { text };
+      const change = client.syncKind === 2 ? { range: { start, end: { line: start.line, character: start.character + removed } }, text: ch } : { text };
       const from = client.publishedFor(uri).length;
       const sentAt = performance.now();
       await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });

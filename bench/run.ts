@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { FULL, QUICK, SMALL_HBA_LINES, generateCorpus, policyNameEdits } from './corpus';
+import { FULL, QUICK, SMALL_HBA_LINES, generateCorpus, policyNameEdits, typingEdits } from './corpus';
 import { interleaved, ratio, type CliResult, type Contender } from './cli-runs';
 import { editSession, startToFirst, workspaceMemory } from './lsp-latency';
 import type { ServerCommand } from './lsp-client';
@@ -123,6 +123,10 @@ async function main() {
   }
   log(`Our server, ${corpus.modelEdits.length} edits of policy names (statements the schema model reads):`);
   const lspModelEdits = await editSession({ ...servers[0], name: `${OURS}, edits of policy names` }, corpus.migration, corpus.modelEdits, lspLimits, log);
+  // The edits above keep the file's length; typing does not, and moves every statement after it.
+  const typed = typingEdits(fs.readFileSync(corpus.migration, 'utf8'), corpus.modelEdits.length);
+  log(`Our server, ${typed.length} edits typing a digit into a policy's name and deleting it:`);
+  const lspTypingEdits = await editSession({ ...servers[0], name: `${OURS}, typing into policy names` }, corpus.migration, typed, lspLimits, log);
   // The everyday case of a long history: the newest migration is the one being written.
   const newest = corpus.treeFiles[corpus.treeFiles.length - 1];
   const treeEdits = policyNameEdits(fs.readFileSync(newest, 'utf8'), quick ? 10 : 100);
@@ -164,6 +168,7 @@ async function main() {
     cli: { single, tree, hba, conf, startup },
     lsp,
     lspModelEdits,
+    lspTypingEdits,
     lspTreeEdits,
     hbaStart,
     workspace,

@@ -55,6 +55,12 @@ test('npm run bench -- --quick measures everything and writes to its own folder'
     assert.equal(modelEdits.error, undefined, modelEdits.error);
     assert.ok(modelEdits.editsSent > 0 && modelEdits.editsAnswered === modelEdits.editsSent, `edits of policy names: ${modelEdits.editsAnswered}/${modelEdits.editsSent} answered`);
     positive(modelEdits.latencyMs.p95, 'edits of policy names, p95');
+    const typing = res.lspTypingEdits!;
+    assert.equal(typing.error, undefined, typing.error);
+    assert.ok(typing.editsSent > 0 && typing.editsSent % 2 === 0 && typing.editsAnswered === typing.editsSent, `typing: ${typing.editsAnswered}/${typing.editsSent} answered`);
+    positive(typing.latencyMs.p95, 'typing into policy names, p95');
+    // Every digit typed was deleted again: the file is what it was when opened, and so are its findings.
+    assert.equal(typing.lastCount, typing.firstCount, 'findings after typing and deleting');
     const treeEdits = res.lspTreeEdits!;
     assert.equal(treeEdits.error, undefined, treeEdits.error);
     assert.ok(treeEdits.editsSent > 0 && treeEdits.editsAnswered === treeEdits.editsSent, `edits in the newest file of the tree: ${treeEdits.editsAnswered}/${treeEdits.editsSent} answered`);
