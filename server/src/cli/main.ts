@@ -248,7 +248,11 @@ function safeRead(file: string, texts: Map<string, string>) {
   }
 }
 
-if (require.main === module) {
+/**
+ * V8 settings for a one-shot check, set before it starts. Not for `pg-harden lsp`: the language
+ * server is a long-lived process, and over the protocol neither helped it (bench/MISSES.md).
+ */
+function tuneForOneShotCheck(): void {
   // A check keeps nearly everything it makes until it reports (every record, token and parse tree),
   // so what survives a young-generation collection is promoted anyway, and a young space that grows
   // only maps fresh pages, each paid for at its first touch. A young space that keeps its first size
@@ -263,6 +267,10 @@ if (require.main === module) {
   // instruction Liftoff lacks (MVP, bulk memory, sign extension, saturating conversions). Set before
   // the module is compiled, by the first parse.
   v8.setFlagsFromString('--liftoff-only');
+}
+
+if (require.main === module) {
+  if (process.argv[2] !== 'lsp') tuneForOneShotCheck();
   void (async () => {
     const code = await run(process.argv.slice(2), {
       out: (s) => process.stdout.write(s + '\n'),
