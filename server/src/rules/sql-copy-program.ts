@@ -2,10 +2,13 @@ import type { SqlRule } from './rule';
 import { nodesOf, wordRange } from './sql-helpers';
 import { CIS_POSTGRES } from './hba-helpers';
 
+/** What the rule reads and walks. */
+const COPIES = ['CopyStmt'];
+
 export const sqlCopyProgram: SqlRule = {
   id: 'sql-copy-program',
   kind: 'sql',
-  reads: ['CopyStmt'],
+  reads: COPIES,
   severity: 'warning',
   fix: 'none',
   docs: {
@@ -24,7 +27,7 @@ export const sqlCopyProgram: SqlRule = {
     ],
   },
   check(ctx, report) {
-    for (const n of nodesOf(ctx, ['CopyStmt'])) {
+    for (const n of nodesOf(ctx, COPIES)) {
       if (!n.node.is_program) continue;
       report({
         file: ctx.analysis.file,

@@ -2,10 +2,13 @@ import type { SqlRule } from './rule';
 import { byteRange, codeTokens, nodesOf, replaceBytes } from './sql-helpers';
 import { GRANT_DOCS, PRIVILEGES_DOCS, grantObjects } from './sql-grant-public';
 
+/** What the rule reads and walks. */
+const GRANTS = ['GrantStmt', 'AlterDefaultPrivilegesStmt'];
+
 export const sqlGrantAll: SqlRule = {
   id: 'sql-grant-all',
   kind: 'sql',
-  reads: ['GrantStmt', 'AlterDefaultPrivilegesStmt'],
+  reads: GRANTS,
   severity: 'information',
   fix: 'manual',
   docs: {
@@ -27,7 +30,7 @@ export const sqlGrantAll: SqlRule = {
   },
   check(ctx, report) {
     const extra = ctx.pgVersion >= 17 ? 'TRUNCATE, REFERENCES, TRIGGER and MAINTAIN' : 'TRUNCATE, REFERENCES and TRIGGER';
-    for (const n of nodesOf(ctx, ['GrantStmt', 'AlterDefaultPrivilegesStmt'])) {
+    for (const n of nodesOf(ctx, GRANTS)) {
       // GRANT ALL has no privileges list: a lone statement whose JSON has one is not decoded.
       if (n.stmt.types.length === 1 && n.stmt.jsonIncludes('"privileges":')) continue;
       const g = n.type === 'GrantStmt' ? n.node : n.node.action;

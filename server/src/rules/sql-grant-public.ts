@@ -95,7 +95,7 @@ function revokedLater(grants: HistoryNode[], grant: HistoryNode, g: Node): boole
 export const sqlGrantPublic: SqlRule = {
   id: 'sql-grant-public',
   kind: 'sql',
-  reads: ['GrantStmt', 'AlterDefaultPrivilegesStmt', 'GrantRoleStmt'],
+  reads: GRANTS,
   severity: 'warning',
   fix: 'manual',
   docs: {

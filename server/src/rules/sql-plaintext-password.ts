@@ -15,10 +15,13 @@ export interface PasswordLiteral {
   token: ScanToken;
 }
 
+/** The statements that can set a password: what the rule reads and walks. */
+const PASSWORD_STATEMENTS = ['CreateRoleStmt', 'AlterRoleStmt'];
+
 /** PASSWORD '…' literals of CREATE/ALTER ROLE (USER, GROUP) in the checked file; psql variables (:'pw') and PASSWORD NULL are not literals. */
 export function passwordLiterals(ctx: SqlContext): PasswordLiteral[] {
   const out: PasswordLiteral[] = [];
-  for (const n of nodesOf(ctx, ['CreateRoleStmt', 'AlterRoleStmt'])) {
+  for (const n of nodesOf(ctx, PASSWORD_STATEMENTS)) {
     for (const o of n.node.options ?? []) {
       const d = o.DefElem;
       const value = d?.defname === 'password' ? d.arg?.String?.sval : undefined;
@@ -46,7 +49,7 @@ function verifierFor(password: string): string {
 export const sqlPlaintextPassword: SqlRule = {
   id: 'sql-plaintext-password',
   kind: 'sql',
-  reads: ['CreateRoleStmt', 'AlterRoleStmt'],
+  reads: PASSWORD_STATEMENTS,
   severity: 'error',
   fix: 'manual',
   docs: {

@@ -83,10 +83,13 @@ function bodyCalls(n: HistoryNode): { start: number; end: number }[] {
   return out;
 }
 
+/** SET, and pg_dump's set_config: what the rule reads and walks. */
+const SETS = ['VariableSetStmt', SET_CONFIG_TYPE];
+
 export const sqlSessionSet: SqlRule = {
   id: 'sql-session-set',
   kind: 'sql',
-  reads: ['VariableSetStmt', SET_CONFIG_TYPE],
+  reads: SETS,
   severity: 'warning',
   fix: 'manual',
   docs: {
@@ -123,7 +126,7 @@ export const sqlSessionSet: SqlRule = {
       safety: 'manual',
       edits: [replaceBytes(n.analysis, n.stmt, start, end, 'true')],
     });
-    for (const n of nodesOf(ctx, ['VariableSetStmt', SET_CONFIG_TYPE], true)) {
+    for (const n of nodesOf(ctx, SETS, true)) {
       if (n.type === 'VariableSetStmt' && n.node.kind === 'VAR_SET_VALUE' && !n.node.is_local && isCustom(n.node.name)) {
         const code = codeTokens(n.stmt);
         const set = code[0];
