@@ -1,5 +1,6 @@
 // The server's parse cache: a statement parsed again while it is cached gives the same parse; a
-// sweep keeps what the round before it used and drops the rest; the bound drops the oldest first.
+// sweep keeps what the round before it used and drops the rest; the bound drops the oldest first,
+// round after round of it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cachedParse, setParseCacheLimit, sweepParseCache } from '../server/src/engine/sql';
@@ -41,6 +42,22 @@ test('over its bound, the cache drops the least recently added first, and keeps 
   // The newest ten are still the same objects; the oldest four were dropped.
   for (let i = 4; i < 14; i++) assert.equal(cachedParse(statement(100 + i)), first[i], `parse ${i} kept`);
   for (let i = 0; i < 4; i++) assert.notEqual(cachedParse(statement(100 + i)), first[i], `parse ${i} dropped`);
+  setParseCacheLimit(32 * 1024 * 1024);
+});
+
+test('eviction keeps dropping the oldest through four bounds of parses, across a sweep', async () => {
+  await initSqlParser();
+  const size = statement(200).length + (cachedParse(statement(200)) as { json: string }).json.length;
+  setParseCacheLimit(size * 10);
+  sweepParseCache();
+  sweepParseCache();
+  // Four bounds' worth of parses, a sweep half way: each later one added goes past the bound.
+  const made = Array.from({ length: 40 }, (_, i) => {
+    if (i === 20) sweepParseCache();
+    return cachedParse(statement(300 + i));
+  });
+  for (let i = 30; i < 40; i++) assert.equal(cachedParse(statement(300 + i)), made[i], `parse ${i} kept`);
+  for (const i of [29, 20, 19, 10, 0]) assert.notEqual(cachedParse(statement(300 + i)), made[i], `parse ${i} dropped`);
   setParseCacheLimit(32 * 1024 * 1024);
 });
 

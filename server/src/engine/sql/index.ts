@@ -250,6 +250,8 @@ class ParseCache {
   private recentChars = 0;
   private olderChars = 0;
   limit = 32 * 1024 * 1024;
+  /** Where eviction goes on in `recent`: entries are only ever added at its end. */
+  private evictFrom?: Iterator<[string, ParseOutcome]>;
 
   get(text: string): ParseOutcome | undefined {
     const hit = this.recent.get(text);
@@ -272,10 +274,18 @@ class ParseCache {
     // The least recently used go first: the older generation, then the first added of this one.
     this.older = new Map();
     this.olderChars = 0;
-    for (const [k, v] of this.recent) {
-      if (this.recentChars <= this.limit) break;
-      this.recent.delete(k);
-      this.recentChars -= sizeOf(k, v);
+    // One iterator for the whole generation: a Map keeps the places of deleted entries until it
+    // shrinks, and a walk from its start stepped over all of them for each parse added (3 s of
+    // parsing a 1,000-file history whose JSON is larger than the bound).
+    this.evictFrom ??= this.recent.entries();
+    while (this.recentChars > this.limit) {
+      const next = this.evictFrom.next();
+      if (next.done) {
+        this.evictFrom = undefined;
+        break;
+      }
+      this.recent.delete(next.value[0]);
+      this.recentChars -= sizeOf(next.value[0], next.value[1]);
     }
   }
 
@@ -284,6 +294,7 @@ class ParseCache {
     this.olderChars = this.recentChars;
     this.recent = new Map();
     this.recentChars = 0;
+    this.evictFrom = undefined;
   }
 }
 
