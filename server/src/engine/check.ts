@@ -13,7 +13,7 @@ import { carryOver, editFootprint, lastCheckOf, rememberCheck, rememberedAnalysi
 import { alterSystemConf, alterSystemValue } from './sql/alter-system';
 import { applyEdits } from './fix';
 import { CONFIG_FILE, DEFAULT_CONFIG, type EngineConfig } from './config';
-import { applySuppressions } from './suppressions';
+import { applySuppressions, parseSuppressions, type Suppression } from './suppressions';
 
 
 export const INTERNAL_ERROR_RULE = 'internal-error';
@@ -97,16 +97,28 @@ const SUPPRESSIBLE = new Set(RULES.map((r) => r.id));
  * does not, since its own check may see findings this one does not.
  */
 function suppress(findings: Finding[], file: string, text: string, kind: FileKind, history: SqlAnalysis[], opts: CheckOptions): Finding[] {
-  const texts = new Map<string, { text: string; complete: boolean }>([[file, { text, complete: true }]]);
-  for (const a of history) texts.set(a.file, { text: a.text, complete: true });
+  const texts = new Map<string, { text: string; complete: boolean; analysis?: SqlAnalysis }>([[file, { text, complete: true }]]);
+  for (const a of history) texts.set(a.file, { text: a.text, complete: true, analysis: a });
   for (const f of findings) {
     if (texts.has(f.file)) continue;
     const t = opts.fs.readFile(f.file);
     if (typeof t === 'string') texts.set(f.file, { text: t, complete: false });
   }
   let out = findings;
-  for (const [f, t] of texts) out = applySuppressions(f, t.text, kind, out, SUPPRESSIBLE, t.complete);
+  for (const [f, t] of texts) out = applySuppressions(f, t.text, kind, out, SUPPRESSIBLE, t.complete, t.analysis && suppressionsIn(t.analysis));
   return out;
+}
+
+/**
+ * The suppression comments of a file of a migration history, read once per analysis: while one file
+ * is edited, every keystroke checks the whole history again, and the analyses of the other files
+ * serve unchanged (reading the comments of 1,000 files took 3.5 ms a keystroke).
+ */
+const suppressionsRead = new WeakMap<SqlAnalysis, Suppression[]>();
+function suppressionsIn(a: SqlAnalysis): Suppression[] {
+  let found = suppressionsRead.get(a);
+  if (!found) suppressionsRead.set(a, (found = parseSuppressions(a.text, 'sql')));
+  return found;
 }
 
 /** The project's severity per rule; `off` drops the rule's findings. Internal errors always show. */

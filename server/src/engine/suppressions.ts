@@ -60,7 +60,8 @@ export function parseSuppressions(text: string, kind: FileKind): Suppression[] {
 
 /**
  * Drops the findings the file's suppressions cover. With `reportUnused`, adds a hint for each
- * suppression (or rule id in it) that covered nothing or names no rule.
+ * suppression (or rule id in it) that covered nothing or names no rule. `suppressions` are the
+ * text's, when the caller already has them.
  */
 export function applySuppressions(
   file: string,
@@ -69,8 +70,8 @@ export function applySuppressions(
   findings: Finding[],
   knownIds: ReadonlySet<string>,
   reportUnused: boolean,
+  suppressions = parseSuppressions(text, kind),
 ): Finding[] {
-  const suppressions = parseSuppressions(text, kind);
   if (!suppressions.length) return findings;
   const used = new Set<string>();
   const key = (s: Suppression, id: string) => `${s.line}:${id}`;
