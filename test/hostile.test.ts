@@ -142,7 +142,7 @@ test("the language server's cached disk: kept while unchanged, read again whenev
   nodeFs.readFileSync = ((...a: Parameters<typeof fs.readFileSync>) => (reads++, realRead(...a))) as typeof fs.readFileSync;
   const tick = () => new Promise((r) => setTimeout(r, 20));
   try {
-    const cached = diskFileSystem({ cache: true, settledMs: 0 });
+    const cached = diskFileSystem({ cache: true, settledMs: 0, trustMs: 0 });
     assert.equal(cached.readFile(file), 'SELECT 1;\n');
     assert.equal(cached.readFile(file), 'SELECT 1;\n');
     assert.equal(reads, 1, 'an unchanged file is read once');
@@ -165,6 +165,34 @@ test("the language server's cached disk: kept while unchanged, read again whenev
     assert.equal(reads, 2);
   } finally {
     nodeFs.readFileSync = realRead;
+  }
+});
+
+test("the language server's cached disk asks the disk again only after its wait, or when told to", async () => {
+  const dir = tempDir({ 'a.sql': 'SELECT 1;\n' });
+  const file = path.join(dir, 'a.sql');
+  const nodeFs = require('node:fs') as { statSync: typeof fs.statSync };
+  const realStat = nodeFs.statSync;
+  let stats = 0;
+  nodeFs.statSync = ((...a: Parameters<typeof fs.statSync>) => (stats++, realStat(...a))) as typeof fs.statSync;
+  try {
+    const cached = diskFileSystem({ cache: true, settledMs: 0, trustMs: 150 });
+    assert.equal(cached.readFile(file), 'SELECT 1;\n');
+    fs.writeFileSync(file, 'SELECT 2;\n');
+    // Within the wait, the kept text serves without a stat.
+    assert.equal(cached.readFile(file), 'SELECT 1;\n');
+    assert.equal(stats, 1);
+    // Told that files changed: read again at once.
+    cached.recheck();
+    assert.equal(cached.readFile(file), 'SELECT 2;\n');
+    assert.equal(stats, 2);
+    fs.writeFileSync(file, 'SELECT 3;\n');
+    await new Promise((r) => setTimeout(r, 200));
+    // After the wait, the disk is asked again.
+    assert.equal(cached.readFile(file), 'SELECT 3;\n');
+    assert.equal(stats, 3);
+  } finally {
+    nodeFs.statSync = realStat;
   }
 });
 

@@ -64,7 +64,8 @@ export function startServer(connection: Connection): void {
    * The disk as this workspace may read it (`roots`: only inside its folders, when it is not
    * trusted), twice: `disk` reads it as it is; `keptDisk` keeps what it read while files stay
    * unchanged, for the checks of open files, where each keystroke in a migration reads its whole
-   * history again. The workspace scan reads through `disk`, so that the texts of histories nobody
+   * history again (it asks the disk at most once a second, and at once after the editor reports
+   * files changed or a file closed). The workspace scan reads through `disk`, so that the texts of histories nobody
    * edits are not kept.
    */
   const disksWithin = (roots?: string[]) => ({ disk: diskFileSystem({ roots }), keptDisk: diskFileSystem({ roots, cache: true }) });
@@ -401,6 +402,8 @@ export function startServer(connection: Connection): void {
     for (const d of documents.all()) if (d.uri !== e.document.uri && kindOf(d) === 'hba') schedule(d, 50);
   });
   documents.onDidClose((e) => {
+    // What was saved from the editor is on disk now: the kept texts are checked again.
+    keptDisk.recheck();
     pending.get(e.document.uri)?.();
     pending.delete(e.document.uri);
     void onClose(e.document).catch((err) => log(`close failed: ${(err as Error).stack ?? err}`));
@@ -488,6 +491,7 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeConfiguration(settingsChanged);
   connection.onDidChangeWatchedFiles(async (p) => {
     diskTexts.clear();
+    keptDisk.recheck();
     // A deleted file's settings are not needed again (renames make new names all the time).
     for (const c of p.changes) if (c.type === FileChangeType.Deleted) settingsCache.delete(c.uri);
     // A project file's error goes with the file, also when its whole folder was deleted (editors
