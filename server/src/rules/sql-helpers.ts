@@ -4,6 +4,7 @@ import type { ScanToken } from 'libpg-query';
 import { onForgetEdited, utf16OfByte, type ParsedStatement, type SqlAnalysis } from '../engine/sql';
 import { EDITED_FILES } from '../engine/sql/carry-over';
 import { RecentMap } from '../engine/recent';
+import { LayeredMap } from '../engine/sql/layered';
 import { nodeAt } from '../engine/sql/node-at';
 
 export { utf16OfByte };
@@ -394,7 +395,8 @@ const editedIn = (history: SqlAnalysis[]) => history.findIndex((a) => a.edit !==
 /** Where a replay can start: the kept state of the edited file, when the history still has the files it was made from. */
 function replayStart(history: SqlAnalysis[], edited: number): { from: number; policies: Map<string, PolicyState> } {
   const s = edited > 0 ? replayStates.get(history[edited].file) : undefined;
-  if (s && s.before.length === edited && s.before.every((a, j) => a === history[j])) return { from: edited, policies: new Map(s.policies) };
+  // The kept state is never changed: the replay goes on in a layer over it.
+  if (s && s.before.length === edited && s.before.every((a, j) => a === history[j])) return { from: edited, policies: new LayeredMap(s.policies) };
   return { from: 0, policies: new Map() };
 }
 

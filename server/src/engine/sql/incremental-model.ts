@@ -6,7 +6,7 @@
 // good while nothing before it changes: the files before it are the same analyses, and the file's
 // statements before it are the same objects (an edit keeps the statements before it, see split.ts).
 import type { SqlAnalysis } from './index';
-import { Fold, copyFoldState, emptyFoldState, modelOf, modelStepsOf, type FileSlot, type FoldState, type SchemaModel } from './model';
+import { Fold, copyFoldState, emptyFoldState, layerOver, modelOf, modelStepsOf, type FileSlot, type FoldState, type SchemaModel } from './model';
 
 /** The fold's state before statement `stmt` of history file `file`. */
 interface Checkpoint {
@@ -24,7 +24,7 @@ export interface ModelBuild {
   slots: ReadonlyMap<string, FileSlot>;
 }
 
-/** How many states to keep across the edited file (each is a copy of the model's maps). */
+/** How many states to keep across the edited file (each is a copy of the model's maps, flattened from any layer). */
 const STATES_PER_FILE = 8;
 /** Fewer statements than this between two states are folded again rather than kept. */
 const MIN_STEPS_BETWEEN = 64;
@@ -41,7 +41,8 @@ export function buildModelIncrementally(history: SqlAnalysis[], previous: ModelB
   const [file, stmt] = previous ? firstDifference(previous.history, history) : [0, 0];
   const kept = (previous?.checkpoints ?? []).filter((c) => c.file < file || (c.file === file && c.stmt <= stmt));
   const from = kept[kept.length - 1];
-  const fold = new Fold(from ? copyFoldState(from.state) : emptyFoldState(), true);
+  // A kept state is never changed: the fold goes on in a layer over it.
+  const fold = new Fold(from ? layerOver(from.state) : emptyFoldState(), true);
   const slots = new Map<string, FileSlot>();
   for (const analysis of history) {
     const slot = previous?.slots.get(analysis.file) ?? { analysis };

@@ -5,6 +5,7 @@ import type { ParsedStatement, SqlAnalysis } from './index';
 import { nodeAt } from './node-at';
 import { splitIdentifierString } from '../conf/values';
 import { ROUTINE_GRANT_TYPE, ROUTINE_OBJECTS, SET_CONFIG_TYPE, mentionsSetConfig } from './carry-over';
+import { LayeredMap, LayeredSet } from './layered';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Node = any;
@@ -262,6 +263,18 @@ export interface FoldState {
 }
 
 export const emptyFoldState = (): FoldState => ({ tables: new Map(), functions: new Map(), functionNames: new Set(), views: new Map(), revokeFunctionsByDefault: false });
+
+/**
+ * A state to go on from, over one that is never changed again (a kept state): what the fold changes
+ * stays in the layer (layered.ts).
+ */
+export const layerOver = (s: FoldState): FoldState => ({
+  tables: new LayeredMap(s.tables),
+  functions: new LayeredMap(s.functions),
+  functionNames: new LayeredSet(s.functionNames),
+  views: new LayeredMap(s.views),
+  revokeFunctionsByDefault: s.revokeFunctionsByDefault,
+});
 
 /** A state to go on from while the one it was copied from goes on too: facts are shared, never changed. */
 export const copyFoldState = (s: FoldState): FoldState => ({
