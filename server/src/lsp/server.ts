@@ -154,9 +154,19 @@ export function startServer(connection: Connection): void {
       const root = await historyRootOf(t.file);
       if (root && !byRoot.has(root) && (!only || only.has(root))) byRoot.set(root, t.file);
     }
-    for (const file of byRoot.values()) await recheckHistory(file);
+    for (const [root, file] of byRoot) {
+      // A history with a migration open in the editor is checked whole by that file's own check,
+      // which comes at each change: checking it here too doubled the wait for the first answers.
+      if (await hasOpenMigration(root)) continue;
+      await recheckHistory(file);
+    }
     // The whole workspace's histories: a batch worth collecting after (not a save's recheck).
     if (byRoot.size && !only) releaseMemory();
+  }
+
+  async function hasOpenMigration(root: string): Promise<boolean> {
+    for (const f of openMigrations()) if ((await historyRootOf(f)) === root) return true;
+    return false;
   }
 
   async function recheckHistory(file: string) {
