@@ -39,7 +39,7 @@ import { collectTargets } from '../engine/targets';
 import { historyFiles, historyRoot } from '../engine/sql/history';
 import * as path from 'node:path';
 import { existsSync } from 'node:fs';
-import { releaseMemory } from './release-memory';
+import { releaseMemory, releaseWhenIdle } from './release-memory';
 import { pushTo } from '../engine/map-lists';
 
 const LANGUAGE_KINDS: Record<string, FileKind> = { 'pg-hba': 'hba', 'pg-ident': 'ident', 'pg-conf': 'conf', sql: 'sql' };
@@ -359,6 +359,7 @@ export function startServer(connection: Connection): void {
     setContribution(origin, findings);
     if (origin !== doc.uri) publish(doc.uri); // an opened file always hears its state, even when clean
     if (kind === 'conf') refreshSiblingHba(doc, postgresVersion, config);
+    releaseWhenIdle();
   }
 
   /** pg_hba.conf reads the postgresql.conf beside it: recheck it, open in the editor or not. */
