@@ -157,7 +157,9 @@ export function checkTargets(targets: { file: string; kind: FileKind }[], read: 
 export function uniqueFindings(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
-    const key = JSON.stringify([f.file, f.range, f.rule, f.message]);
+    // No path or rule id holds a NUL, so the fields cannot run into each other.
+    const { start, end } = f.range;
+    const key = `${f.file}\0${start.line}:${start.character}-${end.line}:${end.character}\0${f.rule}\0${f.message}`;
     return seen.has(key) ? false : (seen.add(key), true);
   });
 }
@@ -231,17 +233,27 @@ function checkSql(file: string, text: string, opts: CheckOptions, runRule: (rule
 
   let model: SchemaModel | undefined;
   let build: ModelBuild | undefined;
-  const ctxOf = (a: SqlAnalysis): SqlContext => ({
-    analysis: a,
-    pgVersion: opts.pgVersion,
-    history,
-    config,
-    // Built only when a rule that reads it runs; while a file is edited, from where the edits begin.
-    get model() {
-      if (!model) model = opts.editing ? (build = buildModelIncrementally(history, prev?.model, analysis)).model : buildModel(history);
-      return model;
-    },
-  });
+  // One context per file, not one per rule and file: 21 rules over a 1,000-file history made 21,000.
+  const contexts = new Map<SqlAnalysis, SqlContext>();
+  const ctxOf = (a: SqlAnalysis): SqlContext => {
+    let ctx = contexts.get(a);
+    if (!ctx)
+      contexts.set(
+        a,
+        (ctx = {
+          analysis: a,
+          pgVersion: opts.pgVersion,
+          history,
+          config,
+          // Built only when a rule that reads it runs; while a file is edited, from where the edits begin.
+          get model() {
+            if (!model) model = opts.editing ? (build = buildModelIncrementally(history, prev?.model, analysis)).model : buildModel(history);
+            return model;
+          },
+        }),
+      );
+    return ctx;
+  };
   const byRule = new Map<string, Finding[]>();
   for (const rule of SQL_RULES) {
     let out = carried(rule.id, rule.reads);
