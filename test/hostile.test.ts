@@ -133,19 +133,25 @@ test('confined to the workspace: no read outside it, links leading out included'
   assert.equal(findings.filter((f) => /outside the workspace/.test(f.message)).length, 2, findings.map((f) => f.message).join('\n'));
 });
 
+/** Counts the calls of one of node:fs's functions (the disk code calls it through the module) until `restore`. */
+function countCalls(name: 'readFileSync' | 'statSync') {
+  const nodeFs = require('node:fs') as Record<typeof name, (...a: unknown[]) => unknown>;
+  const real = nodeFs[name];
+  const counter = { calls: 0, restore: () => void (nodeFs[name] = real) };
+  nodeFs[name] = (...a: unknown[]) => (counter.calls++, real(...a));
+  return counter;
+}
+
 test("the language server's cached disk: kept while unchanged, read again whenever it changed, even to the same size", async () => {
   const dir = tempDir({ 'a.sql': 'SELECT 1;\n' });
   const file = path.join(dir, 'a.sql');
-  const nodeFs = require('node:fs') as typeof fs;
-  const realRead = nodeFs.readFileSync;
-  let reads = 0;
-  nodeFs.readFileSync = ((...a: Parameters<typeof fs.readFileSync>) => (reads++, realRead(...a))) as typeof fs.readFileSync;
+  const reads = countCalls('readFileSync');
   const tick = () => new Promise((r) => setTimeout(r, 20));
   try {
     const cached = diskFileSystem({ cache: true, settledMs: 0, trustMs: 0 });
     assert.equal(cached.readFile(file), 'SELECT 1;\n');
     assert.equal(cached.readFile(file), 'SELECT 1;\n');
-    assert.equal(reads, 1, 'an unchanged file is read once');
+    assert.equal(reads.calls, 1, 'an unchanged file is read once');
     await tick();
     fs.writeFileSync(file, 'SELECT 2;\n');
     assert.equal(cached.readFile(file), 'SELECT 2;\n');
@@ -159,40 +165,37 @@ test("the language server's cached disk: kept while unchanged, read again whenev
     // By default a file written moments ago is read at every call: the clock may not have ticked since.
     fs.writeFileSync(file, 'SELECT 4;\n');
     const fresh = diskFileSystem({ cache: true });
-    reads = 0;
+    reads.calls = 0;
     assert.equal(fresh.readFile(file), 'SELECT 4;\n');
     assert.equal(fresh.readFile(file), 'SELECT 4;\n');
-    assert.equal(reads, 2);
+    assert.equal(reads.calls, 2);
   } finally {
-    nodeFs.readFileSync = realRead;
+    reads.restore();
   }
 });
 
 test("the language server's cached disk asks the disk again only after its wait, or when told to", async () => {
   const dir = tempDir({ 'a.sql': 'SELECT 1;\n' });
   const file = path.join(dir, 'a.sql');
-  const nodeFs = require('node:fs') as { statSync: typeof fs.statSync };
-  const realStat = nodeFs.statSync;
-  let stats = 0;
-  nodeFs.statSync = ((...a: Parameters<typeof fs.statSync>) => (stats++, realStat(...a))) as typeof fs.statSync;
+  const stats = countCalls('statSync');
   try {
     const cached = diskFileSystem({ cache: true, settledMs: 0, trustMs: 150 });
     assert.equal(cached.readFile(file), 'SELECT 1;\n');
     fs.writeFileSync(file, 'SELECT 2;\n');
     // Within the wait, the kept text serves without a stat.
     assert.equal(cached.readFile(file), 'SELECT 1;\n');
-    assert.equal(stats, 1);
+    assert.equal(stats.calls, 1);
     // Told that files changed: read again at once.
     cached.recheck();
     assert.equal(cached.readFile(file), 'SELECT 2;\n');
-    assert.equal(stats, 2);
+    assert.equal(stats.calls, 2);
     fs.writeFileSync(file, 'SELECT 3;\n');
     await new Promise((r) => setTimeout(r, 200));
     // After the wait, the disk is asked again.
     assert.equal(cached.readFile(file), 'SELECT 3;\n');
-    assert.equal(stats, 3);
+    assert.equal(stats.calls, 3);
   } finally {
-    nodeFs.statSync = realStat;
+    stats.restore();
   }
 });
 

@@ -31,13 +31,17 @@ test('a sweep drops the parses the last round did not use, and keeps the ones it
   assert.equal(cachedParse(statement(2)), b2);
 });
 
-test('over its bound, the cache drops the least recently added first, and keeps the newest', async () => {
+/** An empty cache with room for ten parses of the statements above; one parse may take at most an eighth of the bound. */
+async function roomForTen() {
   await initSqlParser();
   const size = statement(200).length + (cachedParse(statement(200)) as { json: string }).json.length;
-  // Room for ten parses of this size; one parse may take at most an eighth of the bound.
   setParseCacheLimit(size * 10);
   sweepParseCache();
   sweepParseCache();
+}
+
+test('over its bound, the cache drops the least recently added first, and keeps the newest', async () => {
+  await roomForTen();
   const first = Array.from({ length: 14 }, (_, i) => cachedParse(statement(100 + i)));
   // The newest ten are still the same objects; the oldest four were dropped.
   for (let i = 4; i < 14; i++) assert.equal(cachedParse(statement(100 + i)), first[i], `parse ${i} kept`);
@@ -46,11 +50,7 @@ test('over its bound, the cache drops the least recently added first, and keeps 
 });
 
 test('eviction keeps dropping the oldest through four bounds of parses, across a sweep', async () => {
-  await initSqlParser();
-  const size = statement(200).length + (cachedParse(statement(200)) as { json: string }).json.length;
-  setParseCacheLimit(size * 10);
-  sweepParseCache();
-  sweepParseCache();
+  await roomForTen();
   // Four bounds' worth of parses, a sweep half way: each later one added goes past the bound.
   const made = Array.from({ length: 40 }, (_, i) => {
     if (i === 20) sweepParseCache();
