@@ -12,6 +12,7 @@ import { RULES } from '../server/src/rules';
 import { DEFAULT_CONFIG, engineConfig, parseProjectConfig } from '../server/src/engine/config';
 import { historyFiles, historyRoot } from '../server/src/engine/sql/history';
 import { nodeFileSystem } from '../server/src/engine/node-fs';
+import type { FileSystem } from '../server/src/engine/types';
 import { TestClient } from './support/lsp-client';
 
 const ROOT = path.join(__dirname, '..');
@@ -58,6 +59,23 @@ test('default globs: the folders migration tools use, Prisma and Flyway', () => 
     ['V1__init.sql', 'V1_2__early.sql', 'V1_10__later.sql'],
     'Flyway versions compare numerically',
   );
+});
+
+test('a history follows its folder from one call to the next: files added, removed, other settings', () => {
+  const dir = tree({ 'migrations/2_b.sql': '', 'migrations/10_c.sql': '' });
+  const p = (f: string) => path.join(dir, 'migrations', f);
+  const names = ['2_b.sql', '10_c.sql'];
+  const listed: FileSystem = { readFile: () => ({ code: 'ENOENT' }), readDir: () => [...names] };
+  assert.deepEqual(historyFiles(p('2_b.sql'), listed), [p('2_b.sql'), p('10_c.sql')]);
+  names.push('1_a.sql');
+  assert.deepEqual(historyFiles(p('2_b.sql'), listed), [p('1_a.sql'), p('2_b.sql'), p('10_c.sql')], 'a new file joins in order');
+  names.splice(names.indexOf('10_c.sql'), 1);
+  assert.deepEqual(historyFiles(p('2_b.sql'), listed), [p('1_a.sql'), p('2_b.sql')], 'a deleted file leaves');
+  // A file being written that is not listed yet still belongs to its own history.
+  assert.deepEqual(historyFiles(p('3_new.sql'), listed), [p('1_a.sql'), p('2_b.sql'), p('3_new.sql')]);
+  assert.deepEqual(historyFiles(p('2_b.sql'), listed), [p('1_a.sql'), p('2_b.sql')], 'and is not kept for the next');
+  const onlyB = engineConfig(dir, { migrations: { globs: ['migrations/2_*.sql'] } });
+  assert.deepEqual(historyFiles(p('2_b.sql'), listed, onlyB), [p('2_b.sql')], 'other settings pick again');
 });
 
 test('custom globs: relative to the project root; each folder the wildcards hang from is one history', () => {

@@ -72,7 +72,8 @@ export function historyFiles(file: string, fs: FileSystem, config: EngineConfig 
     }
   };
   visit(h.root, 0);
-  const listing = files.join('\n');
+  // No path holds a NUL, so two different listings never join to the same text.
+  const listing = files.join('\0');
   const last = ordered.get(h.root);
   let mine: string[];
   if (last && last.config === config && last.glob === h.glob && last.listing === listing) mine = [...last.files];
