@@ -13,7 +13,7 @@ test('a full collection gives back what a check left behind', () => {
   releaseMemory();
   const before = used();
   let keep: string[][] = [];
-  for (let i = 0; i < 2000; i++) keep.push(Array.from({ length: 1024 }, (_, j) => `${i}:${j}`));
+  for (let i = 0; i < 4000; i++) keep.push(Array.from({ length: 1024 }, (_, j) => `${i}:${j}`));
   assert.ok(used() > before + 64 * MB);
   keep = [];
   releaseMemory();
@@ -26,13 +26,13 @@ test('checks that keep coming hold the collection off; the pause after them coll
   const base = used();
   let collections = 0;
   const grown = { used: () => base + 100 * MB, collect: () => collections++ };
-  // A check every 400 ms: never a second without one.
-  for (let i = 0; i < 5; i++) {
+  // A check every 500 ms: never two seconds without one.
+  for (let i = 0; i < 6; i++) {
     releaseWhenIdle(grown);
-    await sleep(400);
+    await sleep(500);
   }
   assert.equal(collections, 0, 'no collection while checks go on');
-  await sleep(1000);
+  await sleep(1600);
   assert.equal(collections, 1, 'one collection after the pause');
 });
 
@@ -41,6 +41,6 @@ test('a pause after little growth does not collect', async () => {
   const base = used();
   let collections = 0;
   releaseWhenIdle({ used: () => base + 16 * MB, collect: () => collections++ });
-  await sleep(1300);
+  await sleep(2300);
   assert.equal(collections, 0);
 });
