@@ -55,8 +55,9 @@ export function diskFileSystem(opts: DiskOptions = {}): DiskFileSystem {
     },
     readFile(p) {
       if (outside(p)) return { code: 'EOUTSIDE' };
-      const trusted = kept?.get(p);
-      if (trusted && performance.now() - trusted.seen < trustMs) return trusted.text;
+      const known = kept?.get(p);
+      const now = performance.now();
+      if (known && now - known.seen < trustMs) return known.text;
       try {
         const st = fs.statSync(p);
         if (st.isDirectory()) return { code: 'EISDIR' };
@@ -65,13 +66,12 @@ export function diskFileSystem(opts: DiskOptions = {}): DiskFileSystem {
         // ctime moves with every write, and no one can set it back. A file changed in the last
         // moments may change again within the same tick of the clock: it is read every time.
         const stamp = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
-        const known = kept.get(p);
         if (known?.stamp === stamp) {
-          known.seen = performance.now();
+          known.seen = now;
           return known.text;
         }
         const text = decodeText(fs.readFileSync(p));
-        if (settledMs <= 0 || Date.now() - Math.max(st.mtimeMs, st.ctimeMs) >= settledMs) kept.set(p, { stamp, text, seen: performance.now() });
+        if (settledMs <= 0 || Date.now() - Math.max(st.mtimeMs, st.ctimeMs) >= settledMs) kept.set(p, { stamp, text, seen: now });
         else kept.delete(p);
         return text;
       } catch (e) {
