@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { buildSync } from 'esbuild';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { FULL, QUICK, SMALL_HBA_LINES, generateCorpus, policyNameEdits, typingEdits } from './corpus';
@@ -16,7 +17,7 @@ import { describeMachine } from './machine';
 import { RSS_METHOD_TEXT } from './processes';
 import { clientBundleSize } from './bundle-size';
 import { ensurePeers, peerBins } from './peers';
-import { OURS, PLS, SQUAWK, cliFigure, fmtMs, judge, ratioOf, renderMarkdown, type Results } from './report';
+import { OURS, PARSE_FLOOR, PLS, SQUAWK, cliFigure, fmtMs, judge, ratioOf, renderMarkdown, verdict, type Results } from './report';
 
 const ROOT = path.join(__dirname, '..');
 const PEERS_DIR = path.join(ROOT, 'bench', '.peers');
@@ -58,6 +59,12 @@ function squawk(target: string, timeoutMs: number, maxRuns?: number): Contender 
   return { name: SQUAWK, command: { cmd: SQUAWK_BIN, args: [target], cwd: ROOT }, display: `squawk ${shown(target)}`, timeoutMs, maxRuns, check: expect(/Found \d+ issues? in \d+ files?|checked \d+ source files?/i, '"Found N issues" summary') };
 }
 
+/** PostgreSQL's parser alone on the same input, with nothing else a check does (parse-floor.ts). */
+function parseFloor(script: string, target: string, timeoutMs: number, files: number, statements?: number): Contender {
+  const parsed = new RegExp(`^parsed ${statements ?? '\\d+'} statements \\(0 with errors\\) in ${files} files`);
+  return { name: PARSE_FLOOR, command: { cmd: process.execPath, args: [script, target], cwd: ROOT }, display: `node parse-floor.js ${shown(target)}`, timeoutMs, okCodes: [0], check: expect(parsed, `every statement of ${files} file(s) parsed`) };
+}
+
 /** Our CLI's JSON findings counted by rule. */
 function findingsByRule(r: CliResult): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -76,6 +83,13 @@ function buildOurs(to: string): { dir: string; builtAt: Date; kind: string } {
   return { dir: to, builtAt: new Date(), kind: 'production build (scripts/build.mjs --production, as npm run package)' };
 }
 
+/** The parse floor, bundled and minified as our CLI is, beside our build (it loads the same libpg-query.wasm from there). */
+function buildParseFloor(dir: string): string {
+  const outfile = path.join(dir, 'parse-floor.js');
+  buildSync({ entryPoints: [path.join(__dirname, 'parse-floor.ts')], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, logLevel: 'warning' });
+  return outfile;
+}
+
 async function main() {
   const began = performance.now();
   ensurePeers(PEERS_DIR, log);
@@ -85,16 +99,22 @@ async function main() {
   const corpus = generateCorpus(corpusDir, scale);
   const dist = buildOurs(path.join(corpusDir, 'dist'));
   const cli = path.join(dist.dir, 'cli.js');
+  const floor = buildParseFloor(dist.dir);
   log(`our code: a ${dist.kind}, in ${shown(dist.dir)}`);
   const bundle = clientBundleSize(dist.dir);
 
   log(`CLI, ${(corpus.migrationBytes / 1e6).toFixed(2)} MB migration (${corpus.migrationStatements} statements):`);
   const cap = caps['single file'];
-  const single = await interleaved([ours(cli, corpus.migration, cap), pls(corpus.migration, cap), squawk(corpus.migration, cap)], rounds, warmup, log);
+  const single = await interleaved([ours(cli, corpus.migration, cap), pls(corpus.migration, cap), squawk(corpus.migration, cap), parseFloor(floor, corpus.migration, cap, 1, corpus.migrationStatements)], rounds, warmup, log);
 
   log(`CLI, ${corpus.treeFiles.length}-file tree:`);
   const treeGlob = path.join(corpus.tree, 'migrations', '*.sql');
-  const tree = await interleaved([ours(cli, corpus.tree, caps.tree), pls(corpus.tree, caps.tree), squawk(treeGlob, caps['squawk on the tree'], 1)], treeRounds, warmup, log);
+  const tree = await interleaved(
+    [ours(cli, corpus.tree, caps.tree), pls(corpus.tree, caps.tree), squawk(treeGlob, caps['squawk on the tree'], 1), parseFloor(floor, corpus.tree, caps.tree, corpus.treeFiles.length)],
+    treeRounds,
+    warmup,
+    log,
+  );
 
   log(`CLI, ${scale.hbaLines}-line pg_hba.conf, ${corpus.confLines}-line postgresql.conf, start-up floor:`);
   const [hba] = await interleaved([ours(cli, corpus.hba, caps['pg_hba.conf'])], rounds, warmup, log);
@@ -188,7 +208,7 @@ async function main() {
   log(`ours / postgres-language-server, ${mbText} migration: ${ratioOf(byName(single, OURS), byName(single, PLS), ratios.singlePls).text}`);
   log(`ours / squawk, ${mbText} migration: ${ratioOf(byName(single, OURS), byName(single, SQUAWK), ratios.singleSquawk).text}`);
   log(`ours / postgres-language-server, ${corpus.treeFiles.length}-file tree: ${ratioOf(byName(tree, OURS), byName(tree, PLS), ratios.treePls).text} (ours ${cliFigure(byName(tree, OURS))})`);
-  for (const t of results.targets) log(`${t.pass ? 'PASS' : 'MISS'}  ${t.measure}, ${t.target}: ${t.figure}`);
+  for (const t of results.targets) log(`${verdict(t).replace(/\*/g, '')}  ${t.measure}, ${t.target}: ${t.figure}`);
   log(`\nwrote ${shown(mdFile)} and ${shown(jsonFile)} in ${fmtMs(performance.now() - began)}`);
 }
 

@@ -32,7 +32,9 @@ test('npm run bench -- --quick measures everything and writes to its own folder'
       positive(r.rssKb.median, `${what} peak RSS`);
     };
     for (const r of [...res.cli.single, ...res.cli.tree]) cli(r, `${r.name} CLI`);
-    assert.deepEqual(res.cli.single.map((r) => r.name).sort(), ['pg-hardening', 'postgres-language-server', 'squawk']);
+    const contenders = ["PostgreSQL's parser alone", 'pg-hardening', 'postgres-language-server', 'squawk'];
+    assert.deepEqual(res.cli.single.map((r) => r.name).sort(), contenders);
+    assert.deepEqual(res.cli.tree.map((r) => r.name).sort(), contenders);
     cli(res.cli.hba, 'pg_hba.conf CLI');
     cli(res.cli.conf, 'postgresql.conf CLI');
     cli(res.cli.startup, 'start-up floor');
@@ -73,6 +75,10 @@ test('npm run bench -- --quick measures everything and writes to its own folder'
     positive(res.bundle.activationBytes, 'client bundle');
     assert.ok(res.bundle.languageClientBytes > res.bundle.activationBytes, 'the language client is its own, larger bundle');
     for (const t of res.targets) positive(t.value, `target "${t.measure}, ${t.target}"`);
+    // Each ratio to a peer is shown beside the same ratio for the parse alone.
+    const withFloor = res.targets.filter((t) => t.floor);
+    assert.equal(withFloor.length, 3);
+    for (const t of withFloor) positive(t.floor!.value, `parse floor of "${t.measure}, ${t.target}"`);
     assert.equal(res.targets.length, 11);
 
     // The corpus is valid and insecure where it means to be.
@@ -93,7 +99,7 @@ test('npm run bench -- --quick measures everything and writes to its own folder'
 
     const md = fs.readFileSync(path.join(out, 'RESULTS.md'), 'utf8');
     assert.match(md, /\| measure \| target \| ours \| result \|/);
-    assert.equal(md.match(/\| (PASS|\*\*MISS\*\*) \|$/gm)?.length, 11);
+    assert.equal(md.match(/\| (PASS|\*\*MISS\*\*( \([^|]+\))?) \|$/gm)?.length, 11);
     assert.equal(fs.existsSync(RESULTS_MD) ? fs.statSync(RESULTS_MD).mtimeMs : undefined, committedBefore, 'quick mode leaves bench/RESULTS.md alone');
   } finally {
     fs.rmSync(out, { recursive: true, force: true });

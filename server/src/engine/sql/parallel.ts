@@ -9,10 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { setPreparsed } from './index';
 import { outcomesOf, type ParsedBatch } from './parser';
-import { FREE, MAIN, PARSED, PARSING, type ParsedFile, type ParseWork } from './parse-work';
-
-/** Below this much SQL the worker's start (loading the parser, about 0.2 s) is not worth it. */
-const MIN_CHARS = 1_500_000;
+import { FREE, MAIN, MIN_CHARS, PARSED, PARSING, type ParsedFile, type ParseWork } from './parse-work';
 
 /** The worker's bundle, beside this one (dist/parse-worker.js); absent when running from sources. */
 const WORKER = process.env.PG_HARDEN_PARSE_WORKER ?? path.join(__dirname, 'parse-worker.js');

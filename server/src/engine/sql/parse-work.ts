@@ -3,6 +3,9 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { ParsedBatch } from './parser';
 
+/** Below this much SQL the worker's start (loading the parser, about 0.2 s) is not worth it. */
+export const MIN_CHARS = 1_500_000;
+
 /** Each file's state in the shared claims. */
 export const FREE = 0;
 export const MAIN = 1;
