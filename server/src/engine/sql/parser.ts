@@ -185,9 +185,12 @@ export function parseBatch(texts: readonly string[]): ParsedBatch {
   return { json, spans, errors };
 }
 
-/** Parses statements in batches of a size whose JSON stays in a buffer of about 1 MB. */
+/** Statements parsed in one batch: a size whose JSON stays in a buffer of about 1 MB. */
+export const BATCH_STATEMENTS = 1024;
+
+/** Parses statements in batches of BATCH_STATEMENTS. */
 export function parseAll(texts: readonly string[]): ParseOutcome[] {
-  const size = 1024;
+  const size = BATCH_STATEMENTS;
   if (texts.length <= size) return outcomesOf(parseBatch(texts));
   const out: ParseOutcome[] = [];
   for (let i = 0; i < texts.length; i += size) for (const r of outcomesOf(parseBatch(texts.slice(i, i + size)))) out.push(r);
