@@ -220,13 +220,19 @@ function extensionHostErrors(userData: string): string[] {
     .filter((l) => /\[error\]/.test(l));
 }
 
-/** Polls a file until accept(text) holds; returns that text, or throws with the last one seen. */
+/**
+ * Polls a file until accept(text) holds and the text reads the same at the next poll (a save
+ * truncates the file before it writes, and a read in between sees it empty); returns that text, or
+ * throws with the last one seen.
+ */
 async function pollFile(file: string, accept: (text: string) => boolean, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let text = '';
+  let last: string | undefined;
   for (;;) {
     text = fs.readFileSync(file, 'utf8');
-    if (accept(text)) return text;
+    if (accept(text) && text === last) return text;
+    last = text;
     if (Date.now() > deadline) throw new Error(`${file} did not change within ${timeoutMs} ms:\n${text}`);
     await new Promise((r) => setTimeout(r, 100));
   }
