@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { checkTargets, fileTooLarge, sortFindings } from '../engine/check';
 import { setParseCacheLimit } from '../engine/sql';
 import { parseInParallel } from '../engine/sql/parallel';
+import { compareMigrations } from '../engine/sql/history';
 import { fixFile } from '../engine/fix';
 import { decodeText, diskFileSystem, nodeFileSystem } from '../engine/node-fs';
 import { DEFAULT_PG_VERSION, SUPPORTED_PG_VERSIONS, type FileKind, type FileSystem, type Finding, type Severity } from '../engine/types';
@@ -184,9 +185,11 @@ async function checkOrFix(command: 'check' | 'fix', rest: string[], io: Io): Pro
     return 0;
   }
 
-  // Each statement is parsed once; in a large migration set, a worker thread parses from the end.
+  // Each statement is parsed once; in a large migration set, a worker thread parses too, ahead of
+  // the checks, which take the files of a history in the order they run.
   setParseCacheLimit(0);
-  const parallel = parseInParallel(targets.filter((t) => t.kind === 'sql').map((t) => ({ file: t.file, text: read(t.file) })));
+  const sqlFiles = targets.filter((t) => t.kind === 'sql').map((t) => t.file).sort(compareMigrations);
+  const parallel = parseInParallel(sqlFiles.map((file) => ({ file, text: read(file) })));
   // The checks read each history's files through the texts read already (nothing is written during a check).
   const known: FileSystem = { ...opts.fs, readFile: (f) => texts.get(path.resolve(f)) ?? opts.fs.readFile(f) };
   let findings: Finding[];

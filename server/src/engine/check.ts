@@ -7,7 +7,7 @@ import { RULES } from '../rules';
 import type { ConfContext, HbaContext, Report, Rule, SqlContext, SqlRule } from '../rules/rule';
 import { analyzeSql, utf16OfByte, type ParsedStatement, type SqlAnalysis } from './sql';
 import { historyFiles, historyRoot } from './sql/history';
-import { buildModel, type SchemaModel } from './sql/model';
+import { buildModel, modelStepsOf, type SchemaModel } from './sql/model';
 import { buildModelIncrementally, type ModelBuild } from './sql/incremental-model';
 import { carryOver, editFootprint, lastCheckOf, rememberCheck, rememberedAnalysis, type LastCheck } from './sql/carry-over';
 import { alterSystemConf, alterSystemValue } from './sql/alter-system';
@@ -293,12 +293,21 @@ function tryOr<T>(f: () => T): T | undefined {
  */
 function historyOf(analysis: SqlAnalysis, opts: CheckOptions, prev: LastCheck | undefined): SqlAnalysis[] {
   return historyFiles(analysis.file, opts.fs, opts.config).flatMap((f) => {
-    if (f === analysis.file) return [analysis];
-    const text = opts.fs.readFile(f);
-    if (typeof text !== 'string') return [];
-    const own = prev?.byFile.get(f);
-    return [own?.text === text ? own : (opts.editing && rememberedAnalysis(f, text)) || analyzeSql(f, text)];
+    const a = f === analysis.file ? analysis : readHistoryFile(f, opts, prev);
+    // A one-shot check reads each file's model steps (the schema model's decoding) as soon as the
+    // file is parsed, not after the whole history: meanwhile the parse worker (parallel.ts) goes on
+    // with the next files, where it would otherwise sit idle while this thread decodes. Every check
+    // of a history builds the model (its whole-history rules read it), so this is no extra work.
+    if (a && !opts.editing) modelStepsOf(a);
+    return a ? [a] : [];
   });
+}
+
+function readHistoryFile(f: string, opts: CheckOptions, prev: LastCheck | undefined): SqlAnalysis | undefined {
+  const text = opts.fs.readFile(f);
+  if (typeof text !== 'string') return undefined;
+  const own = prev?.byFile.get(f);
+  return own?.text === text ? own : (opts.editing && rememberedAnalysis(f, text)) || analyzeSql(f, text);
 }
 
 /** The postgresql.conf in a pg_hba.conf's directory, read with its includes and postgresql.auto.conf. */

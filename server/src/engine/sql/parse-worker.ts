@@ -1,4 +1,4 @@
-// The worker thread of parallel.ts: it parses files from the last one back, each one it claims
+// The worker thread of parallel.ts: it parses the files in the order given, each one it claims
 // before the main thread does, and posts PostgreSQL's JSON of each as one string (one large string
 // copies between threads far faster than one per statement).
 import { workerData } from 'node:worker_threads';
@@ -8,7 +8,7 @@ import { FREE, PARSED, PARSING, type ParseWork, type ParsedFile } from './parse-
 
 const { texts, claims, port } = workerData as ParseWork;
 void initSqlParser().then(() => {
-  for (let i = texts.length - 1; i >= 0; i--) {
+  for (let i = 0; i < texts.length; i++) {
     if (Atomics.compareExchange(claims, i, FREE, PARSING) !== FREE) continue;
     try {
       const batch = parseBatch(splitStatements(texts[i]).statements.map((s) => s.text));
