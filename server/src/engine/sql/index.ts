@@ -117,14 +117,15 @@ export interface SqlEdit extends SplitEdit {
  */
 export function analyzeSql(file: string, text: string, shareTrees = false): SqlAnalysis {
   const before = shareTrees ? lastSplits.get(file) : undefined;
-  const { statements: split, edit } = before ? splitEdited(before, text) : { statements: splitStatements(text).statements, edit: undefined };
+  // Split and parsed on the worker thread, or split here.
+  const fresh = before ? undefined : preparsed?.(file, text);
+  const { statements: split, edit } = before ? splitEdited(before, text) : { statements: fresh?.statements ?? splitStatements(text).statements, edit: undefined };
   const starts = before && edit ? lineStartsAfterEdit(before.starts, edit, text) : lineStarts(text);
   // PostgreSQL puts "at end of input" one past the last character.
   const positionAt = (offset: number): Position => positionIn(starts, Math.max(0, Math.min(offset, text.length)));
   const offsetAt = (p: Position): number => offsetIn(starts, p, text.length);
-  // Parsed on the worker thread, or, with no parses kept (a one-shot check), here in batches.
-  const fresh = before ? undefined : preparsed?.(file, text);
-  const parses = fresh ?? (parseCache.limit <= 0 && !before ? parseAll(split.map((s) => s.text)) : undefined);
+  // With no parses kept (a one-shot check), parsed here in batches.
+  const parses = fresh?.parses ?? (parseCache.limit <= 0 && !before ? parseAll(split.map((s) => s.text)) : undefined);
   const statements = split.map((s, i): ParsedStatement => {
     // An error after the edit is placed again: even a same-length edit can move a line break.
     if (s instanceof Statement) return edit && i >= edit.newTo && s.error ? s.movedTo(s, positionAt) : s;
@@ -225,10 +226,10 @@ export function forgetEdited(file: string): void {
 }
 
 /**
- * Parses made on another thread (parallel.ts): asked for each file before it is parsed here, and
- * given in the order of the file's statements.
+ * A file split and parsed on another thread (parallel.ts): asked for before the file is split here;
+ * the parses are in the order of the statements.
  */
-let preparsed: ((file: string, text: string) => ParseOutcome[] | undefined) | undefined;
+let preparsed: ((file: string, text: string) => { statements: SqlStatement[]; parses: ParseOutcome[] } | undefined) | undefined;
 
 export function setPreparsed(source: typeof preparsed): void {
   preparsed = source;

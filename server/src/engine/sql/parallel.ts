@@ -10,7 +10,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { setPreparsed } from './index';
-import { outcomesOf, type ParsedBatch } from './parser';
+import { outcomesOf } from './parser';
+import { statementsAt } from './split';
 import { FREE, MAIN, MIN_CHARS, PARSED, PARSING, type ParsedFile, type ParseWork } from './parse-work';
 
 /** The worker's bundle, beside this one (dist/parse-worker.js); absent when running from sources. */
@@ -47,7 +48,7 @@ export function parseInParallel(files: { file: string; text: string }[], { minCh
   // A worker that fails leaves its files to the main thread: the one it was parsing after a wait.
   worker.on('error', () => undefined);
   const index = new Map(files.map((f, i) => [f.file, i]));
-  const arrived = new Map<number, ParsedBatch>();
+  const arrived = new Map<number, ParsedFile>();
   let taken = 0;
   setPreparsed((file, text) => {
     const i = index.get(file);
@@ -58,13 +59,13 @@ export function parseInParallel(files: { file: string; text: string }[], { minCh
     while (!arrived.has(i)) {
       const m = threads.receiveMessageOnPort(port1)?.message as ParsedFile | undefined;
       if (!m) break;
-      arrived.set(m.index, m.batch);
+      arrived.set(m.index, m);
     }
-    const batch = arrived.get(i);
-    if (!batch) return undefined;
+    const parsed = arrived.get(i);
+    if (!parsed) return undefined;
     arrived.delete(i);
     taken++;
-    return outcomesOf(batch);
+    return { statements: statementsAt(text, parsed.bounds, parsed.texts), parses: outcomesOf(parsed.batch) };
   });
   return {
     workers: 1,

@@ -23,4 +23,8 @@ export interface ParseWork {
 export interface ParsedFile {
   index: number;
   batch: ParsedBatch;
+  /** Where each statement starts and ends in the file (SqlStatement.start, .end), in pairs. */
+  bounds: Int32Array;
+  /** The statements' texts, when one of them is not its span of the file (psql meta-commands blanked). */
+  texts?: string[];
 }

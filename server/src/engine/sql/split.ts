@@ -47,6 +47,23 @@ function patched(text: string, patches: Patch[], from: number, to: number): stri
   return out + text.slice(pos, to);
 }
 
+/** Where a statement's text ends: after its semicolon, as psql sends it. */
+const statementEnd = (text: string, end: number) => (text[end] === ';' ? end + 1 : end);
+
+/** A statement's span of the file: its text unless psql meta-commands or variables in the file were blanked. */
+export const spanText = (text: string, s: { start: number; end: number }): string => text.slice(s.start, statementEnd(text, s.end));
+
+/** The statements at these spans (start and end in pairs), their texts as `texts` gives or `spanText`. */
+export function statementsAt(text: string, bounds: Int32Array, texts?: readonly string[]): SqlStatement[] {
+  const out = new Array<SqlStatement>(bounds.length / 2);
+  for (let k = 0; k < out.length; k++) {
+    const start = bounds[2 * k];
+    const end = bounds[2 * k + 1];
+    out[k] = { start, end, text: texts ? texts[k] : text.slice(start, statementEnd(text, end)) };
+  }
+  return out;
+}
+
 export function splitStatements(text: string): SplitResult {
   return { statements: scan(text, 0).statements };
 }
@@ -67,7 +84,7 @@ function scan(text: string, from: number, stopAt?: (end: number) => boolean): { 
   let code = false; // the statement has something besides blanks and comments
   const blank = (from: number, to: number) => patches.push({ at: from, text: text.slice(from, to).replace(/[^\r\n]/g, ' ') });
   const finish = (end: number) => {
-    const to = text[end] === ';' ? end + 1 : end;
+    const to = statementEnd(text, end);
     if (code) statements.push({ start: stmtStart, end, text: patches.length ? patched(text, patches, stmtStart, to) : text.slice(stmtStart, to) });
     if (code && stopAt?.(end)) stoppedAt = end;
     stmtStart = end + 1;
