@@ -5,7 +5,7 @@ import { analyzeHba } from './hba';
 import { analyzeConf, type ConfAnalysis } from './conf';
 import { RULES } from '../rules';
 import type { ConfContext, HbaContext, Report, Rule, SqlContext, SqlRule } from '../rules/rule';
-import { analyzeSql, utf16OfByte, type ParsedStatement, type SqlAnalysis } from './sql';
+import { analyzeSql, parsingInParallel, utf16OfByte, type ParsedStatement, type SqlAnalysis } from './sql';
 import { historyFiles, historyRoot } from './sql/history';
 import { buildModel, modelStepsOf, type SchemaModel } from './sql/model';
 import { buildModelIncrementally, type ModelBuild } from './sql/incremental-model';
@@ -294,11 +294,12 @@ function tryOr<T>(f: () => T): T | undefined {
 function historyOf(analysis: SqlAnalysis, opts: CheckOptions, prev: LastCheck | undefined): SqlAnalysis[] {
   return historyFiles(analysis.file, opts.fs, opts.config).flatMap((f) => {
     const a = f === analysis.file ? analysis : readHistoryFile(f, opts, prev);
-    // A one-shot check reads each file's model steps (the schema model's decoding) as soon as the
-    // file is parsed, not after the whole history: meanwhile the parse worker (parallel.ts) goes on
+    // With a parse worker (parallel.ts), each file's model steps (the schema model's decoding) are
+    // read as soon as the file is parsed, not after the whole history: meanwhile the worker goes on
     // with the next files, where it would otherwise sit idle while this thread decodes. Every check
     // of a history builds the model (its whole-history rules read it), so this is no extra work.
-    if (a && !opts.editing) modelStepsOf(a);
+    // Without one it gains nothing, and the language server's scan kept 20 MB more after it.
+    if (a && parsingInParallel()) modelStepsOf(a);
     return a ? [a] : [];
   });
 }

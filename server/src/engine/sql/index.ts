@@ -235,6 +235,9 @@ export function setPreparsed(source: typeof preparsed): void {
   preparsed = source;
 }
 
+/** Whether another thread is parsing files for the analysis (parallel.ts). */
+export const parsingInParallel = (): boolean => preparsed !== undefined;
+
 /**
  * Parses by statement text: an edit reparses the statement it touched, and the other files of a
  * migration history are not parsed again for each keystroke. Bounded by the JSON it holds; a
