@@ -3,6 +3,7 @@ import type { SqlRule } from './rule';
 import { byteRange, codeTokens, historyNodesOfType, nodesOf, removeListItem, replaceBytes, type HistoryNode, type Node } from './sql-helpers';
 import type { Fix } from '../engine/types';
 import { CIS_POSTGRES } from './hba-helpers';
+import { pushTo } from '../engine/map-lists';
 
 export const GRANT_DOCS = 'https://www.postgresql.org/docs/current/sql-grant.html';
 export const PRIVILEGES_DOCS = 'https://www.postgresql.org/docs/current/ddl-priv.html';
@@ -66,30 +67,49 @@ const GRANTS = ['GrantStmt', 'AlterDefaultPrivilegesStmt', 'GrantRoleStmt'];
 /** Whether any role the statement names is PUBLIC, read off its JSON: most GRANTs name none, and are not decoded. */
 const namesPublic = (n: HistoryNode) => n.stmt.jsonIncludes('"ROLESPEC_PUBLIC"');
 
-const revokesCache = new WeakMap<HistoryNode[], HistoryNode[]>();
-/** The history's REVOKE … FROM PUBLIC statements, found once: a history has thousands of GRANTs. */
-function publicRevokes(grants: HistoryNode[]): HistoryNode[] {
-  let revokes = revokesCache.get(grants);
-  if (!revokes) {
-    revokes = grants.filter((n) => namesPublic(n) && !n.node.is_grant && !n.node.grant_option && (n.node.grantees ?? []).some(isPublic));
-    revokesCache.set(grants, revokes);
+/** A REVOKE … FROM PUBLIC: what it takes back, on which objects. */
+interface PublicRevoke {
+  node: HistoryNode;
+  objects: Set<string>;
+  /** The privileges it names; undefined for ALL. */
+  privileges?: Set<string>;
+}
+
+/** A key for the revokes that can take back a GRANT's privileges on `object`. */
+const revokeKey = (g: Node, object: string) => `${g.objtype}\0${g.targtype}\0${object}`;
+
+const revokesCache = new WeakMap<HistoryNode[], Map<string, PublicRevoke[]>>();
+/**
+ * The history's REVOKE … FROM PUBLIC statements, found once and filed under each object they name:
+ * a history has thousands of GRANTs, and each looks up only the revokes of its own first object.
+ */
+function publicRevokes(grants: HistoryNode[]): Map<string, PublicRevoke[]> {
+  let byObject = revokesCache.get(grants);
+  if (!byObject) {
+    byObject = new Map();
+    for (const n of grants) {
+      if (!namesPublic(n) || n.node.is_grant || n.node.grant_option || !(n.node.grantees ?? []).some(isPublic)) continue;
+      const r = n.node;
+      const revoke: PublicRevoke = { node: n, objects: new Set(grantObjects(r)), privileges: r.privileges && new Set(r.privileges.map((p: Node) => p.AccessPriv?.priv_name)) };
+      for (const o of revoke.objects) pushTo(byObject, revokeKey(r, o), revoke);
+    }
+    revokesCache.set(grants, byObject);
   }
-  return revokes;
+  return byObject;
 }
 
 /** A later REVOKE … FROM PUBLIC in the history takes back at least what this GRANT gave. */
 function revokedLater(grants: HistoryNode[], grant: HistoryNode, g: Node): boolean {
   const objects = grantObjects(g);
   const privileges: string[] | undefined = g.privileges?.map((p: Node) => p.AccessPriv?.priv_name ?? '');
-  return publicRevokes(grants).some((n) => {
-    const r = n.node;
-    if (n.index <= grant.index || r.objtype !== g.objtype || r.targtype !== g.targtype) return false;
-    const revoked = new Set(grantObjects(r));
-    if (!objects.every((o) => revoked.has(o))) return false;
-    if (!r.privileges) return true;
-    const names = new Set(r.privileges.map((p: Node) => p.AccessPriv?.priv_name));
-    return privileges !== undefined && privileges.every((p) => p && names.has(p));
-  });
+  // A revoke that covers every object of the GRANT names its first one.
+  const candidates = objects.length ? publicRevokes(grants).get(revokeKey(g, objects[0])) ?? [] : [];
+  return candidates.some(
+    (r) =>
+      r.node.index > grant.index &&
+      objects.every((o) => r.objects.has(o)) &&
+      (!r.privileges || (privileges !== undefined && privileges.every((p) => p && r.privileges!.has(p)))),
+  );
 }
 
 export const sqlGrantPublic: SqlRule = {
