@@ -60,6 +60,7 @@ test('thousands of repeats of one kind of line or statement are checked in bound
     ['20,000 lines setting one parameter', 'conf', repeat(20_000, (i) => `work_mem = ${(i % 100) + 1}MB`), 'conf-duplicate'],
     ['15,000 tables with row-level security disabled', 'sql', repeat(15_000, (i) => `CREATE TABLE t${i} (id int); ALTER TABLE t${i} DISABLE ROW LEVEL SECURITY;`), 'sql-rls-disabled'],
     ['15,000 grants to PUBLIC and 15,000 revokes', 'sql', repeat(15_000, (i) => `GRANT SELECT ON t${i} TO PUBLIC; REVOKE SELECT ON u${i} FROM PUBLIC;`), 'sql-grant-public'],
+    ['40,000 ALTER ROLE … SUPERUSER', 'sql', repeat(40_000, () => 'ALTER ROLE app SUPERUSER;'), 'sql-superuser-role'],
   ];
   for (const [name, kind, text, rule] of cases) {
     const { findings, ms } = timedCheck(kind, text);
