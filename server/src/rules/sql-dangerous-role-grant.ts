@@ -1,6 +1,6 @@
 import type { ScanToken } from 'libpg-query';
 import type { SqlRule } from './rule';
-import { byteRange, codeTokens, deleteStatement, historyNodesOfType, nodesOf, removeListItem, roleName, tokenRange, type HistoryNode, type Node, ROLE_STATEMENTS } from './sql-helpers';
+import { byteRange, codeTokens, deleteStatement, historyNodesOfType, lastIndexByKey, namedLater, nodesOf, removeListItem, roleName, tokenRange, type HistoryNode, type Node, ROLE_STATEMENTS } from './sql-helpers';
 import type { Fix, Range } from '../engine/types';
 import { GRANT_DOCS } from './sql-grant-public';
 import { CIS_POSTGRES } from './hba-helpers';
@@ -16,21 +16,18 @@ export const DANGEROUS_ROLES: Record<string, string> = {
 
 const isPublic = (r: Node) => (r?.RoleSpec ?? r)?.roletype === 'ROLESPEC_PUBLIC';
 
+/** What a statement does that undoes a membership: `DROP` of a role, or a full `REVOKE` of a role from a member. */
+function* undoings(n: HistoryNode): Iterable<string> {
+  if (n.type === 'DropRoleStmt') for (const r of n.node.roles ?? []) yield `DROP\0${roleName(r)}`;
+  // REVOKE ADMIN/INHERIT/SET OPTION FOR keeps the membership.
+  if (n.type !== 'GrantRoleStmt' || n.node.is_grant || n.node.opt?.length) return;
+  for (const g of n.node.granted_roles ?? []) for (const r of n.node.grantee_roles ?? []) yield `REVOKE\0${g.AccessPriv?.priv_name}\0${roleName(r)}`;
+}
+
 /** A later REVOKE role FROM grantee, or DROP ROLE grantee, for every grantee. */
 function revokedLater(nodes: HistoryNode[], after: HistoryNode, role: string, grantees: string[]): boolean {
-  return grantees.every((grantee) =>
-    nodes.some((n) => {
-      if (n.index <= after.index) return false;
-      if (n.type === 'DropRoleStmt') return (n.node.roles ?? []).some((r: Node) => roleName(r) === grantee);
-      return (
-        n.type === 'GrantRoleStmt' &&
-        !n.node.is_grant &&
-        !n.node.opt?.length && // REVOKE ADMIN/INHERIT/SET OPTION FOR keeps the membership
-        (n.node.granted_roles ?? []).some((r: Node) => r.AccessPriv?.priv_name === role) &&
-        (n.node.grantee_roles ?? []).some((r: Node) => roleName(r) === grantee)
-      );
-    }),
-  );
+  const last = lastIndexByKey(nodes, undoings);
+  return grantees.every((grantee) => namedLater(last, after, `DROP\0${grantee}`, `REVOKE\0${role}\0${grantee}`));
 }
 
 const tokenNamed = (code: ScanToken[], name: string, from = 0) =>

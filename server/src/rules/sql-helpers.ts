@@ -229,6 +229,30 @@ export function historyNodesOfType(history: SqlAnalysis[], ...types: string[]): 
   return nodes;
 }
 
+const lastCache = new WeakMap<HistoryNode[], Map<(n: HistoryNode) => Iterable<string>, Map<string, number>>>();
+/**
+ * Where among `nodes` (statements of the history, in order) each key was last named, as `keysOf`
+ * names the keys of each statement; found once per list and `keysOf`. Rules that ask whether a
+ * later statement undoes a finding (a later DROP, REVOKE or ENABLE of the same object) look its key
+ * up here: a scan of the history for each finding made thousands of findings cost their square.
+ */
+export function lastIndexByKey(nodes: HistoryNode[], keysOf: (n: HistoryNode) => Iterable<string>): Map<string, number> {
+  let byReader = lastCache.get(nodes);
+  if (!byReader) lastCache.set(nodes, (byReader = new Map()));
+  let last = byReader.get(keysOf);
+  if (!last) {
+    last = new Map();
+    // In history order, so each key ends up with its last statement.
+    for (const n of nodes) for (const key of keysOf(n)) last.set(key, n.index);
+    byReader.set(keysOf, last);
+  }
+  return last;
+}
+
+/** Whether a statement after `after` names one of `keys` (see lastIndexByKey). */
+export const namedLater = (last: Map<string, number>, after: HistoryNode, ...keys: string[]): boolean =>
+  keys.some((key) => (last.get(key) ?? -1) > after.index);
+
 /**
  * The checked file's nodes of these types, in order; with `everyNode`, every node of the statements
  * that have one of the types, which may then be pseudo-types of carry-over.ts (set_config). Rules

@@ -1,40 +1,23 @@
 import type { SqlRule } from './rule';
 import { SEARCH_PATH_TYPES } from '../engine/sql/model';
-import { RLS_DOCS, byteRange, codeTokens, historyNodesOfType, listNameAt, nameAt, nodesOf, replaceBytes, type HistoryNode, type Node } from './sql-helpers';
+import { RLS_DOCS, byteRange, codeTokens, historyNodesOfType, lastIndexByKey, listNameAt, nameAt, namedLater, nodesOf, replaceBytes, type HistoryNode, type Node } from './sql-helpers';
 
 const ALTER_TABLE_DOCS = 'https://www.postgresql.org/docs/current/sql-altertable.html';
 
-const undoingsCache = new WeakMap<HistoryNode[], Map<string, number>>();
-/**
- * Where in the history each table was last dropped, and last had row-level security enabled or
- * forced (keyed by `DROP` or the ALTER TABLE subtype, and the table). Found once per history, so
- * each DISABLE or NO FORCE looks its table up: a scan of the history for each was quadratic (5,000
- * of them took 2.7 s, 10,000 took 11.7 s).
- */
-function lastUndoings(nodes: HistoryNode[]): Map<string, number> {
-  let last = undoingsCache.get(nodes);
-  if (!last) {
-    last = new Map();
-    // In history order, so each key ends up with its last statement.
-    for (const n of nodes) {
-      if (n.type === 'DropStmt' && n.node.removeType === 'OBJECT_TABLE')
-        for (const o of n.node.objects ?? []) last.set(`DROP\0${listNameAt(n, (o.List?.items ?? []).map((x: Node) => x.String?.sval))}`, n.index);
-      if (n.type !== 'AlterTableStmt') continue;
-      for (const c of n.node.cmds ?? []) {
-        const subtype = c.AlterTableCmd?.subtype;
-        if (subtype === 'AT_EnableRowSecurity' || subtype === 'AT_ForceRowSecurity') last.set(`${subtype}\0${nameAt(n, n.node.relation)}`, n.index);
-      }
-    }
-    undoingsCache.set(nodes, last);
+/** What a statement does that undoes a DISABLE or NO FORCE: `DROP` of a table, or ENABLE/FORCE (the subtype) of one. */
+function* undoings(n: HistoryNode): Iterable<string> {
+  if (n.type === 'DropStmt' && n.node.removeType === 'OBJECT_TABLE')
+    for (const o of n.node.objects ?? []) yield `DROP\0${listNameAt(n, (o.List?.items ?? []).map((x: Node) => x.String?.sval))}`;
+  if (n.type !== 'AlterTableStmt') return;
+  for (const c of n.node.cmds ?? []) {
+    const subtype = c.AlterTableCmd?.subtype;
+    if (subtype === 'AT_EnableRowSecurity' || subtype === 'AT_ForceRowSecurity') yield `${subtype}\0${nameAt(n, n.node.relation)}`;
   }
-  return last;
 }
 
 /** A later statement of the history turns it back on (ENABLE, resp. FORCE) or drops the table. */
-function undoneLater(nodes: HistoryNode[], after: HistoryNode, table: string, subtype: string): boolean {
-  const last = lastUndoings(nodes);
-  return (last.get(`${subtype}\0${table}`) ?? -1) > after.index || (last.get(`DROP\0${table}`) ?? -1) > after.index;
-}
+const undoneLater = (nodes: HistoryNode[], after: HistoryNode, table: string, subtype: string): boolean =>
+  namedLater(lastIndexByKey(nodes, undoings), after, `${subtype}\0${table}`, `DROP\0${table}`);
 
 export const sqlRlsDisabled: SqlRule = {
   id: 'sql-rls-disabled',

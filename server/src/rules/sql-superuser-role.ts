@@ -1,5 +1,5 @@
 import type { Report, SqlContext, SqlRule } from './rule';
-import { codeTokens, historyNodesOfType, nodesOf, replaceBytes, roleName, type HistoryNode, ROLE_STATEMENTS } from './sql-helpers';
+import { codeTokens, historyNodesOfType, lastIndexByKey, namedLater, nodesOf, replaceBytes, roleName, type HistoryNode, ROLE_STATEMENTS } from './sql-helpers';
 import { CIS_POSTGRES } from './hba-helpers';
 
 export const ROLE_ATTRIBUTES_DOCS = 'https://www.postgresql.org/docs/current/role-attributes.html';
@@ -8,36 +8,19 @@ export const CREATE_ROLE_DOCS = 'https://www.postgresql.org/docs/current/sql-cre
 /** The role a CREATE/ALTER ROLE (USER, GROUP) statement is about. */
 export const roleOf = (n: HistoryNode): string => (n.type === 'CreateRoleStmt' ? n.node.role : roleName(n.node.role));
 
-const undoingsCache = new WeakMap<HistoryNode[], Map<string, number>>();
-/**
- * Where in the history each role was last dropped (key `DROP` and the role), last set an attribute
- * to false, or last set any password (key: the option and the role). Found once per history, so
- * each finding looks its role up: a scan of the history for each was quadratic (20,000 ALTER ROLE
- * … SUPERUSER took 5.7 s).
- */
-function lastUndoings(nodes: HistoryNode[]): Map<string, number> {
-  let last = undoingsCache.get(nodes);
-  if (!last) {
-    last = new Map();
-    // In history order, so each key ends up with its last statement.
-    for (const n of nodes) {
-      if (n.type === 'DropRoleStmt') for (const r of n.node.roles ?? []) last.set(`DROP\0${roleName(r)}`, n.index);
-      if (n.type !== 'AlterRoleStmt') continue;
-      for (const o of n.node.options ?? []) {
-        const d: { defname: string; arg?: { Boolean?: { boolval?: boolean } } } | undefined = o.DefElem;
-        if (d && (d.defname === 'password' || !d.arg?.Boolean?.boolval)) last.set(`${d.defname}\0${roleOf(n)}`, n.index);
-      }
-    }
-    undoingsCache.set(nodes, last);
+/** What a statement does that undoes a role attribute: `DROP` of a role, an attribute set to false, or any password set (the option). */
+function* undoings(n: HistoryNode): Iterable<string> {
+  if (n.type === 'DropRoleStmt') for (const r of n.node.roles ?? []) yield `DROP\0${roleName(r)}`;
+  if (n.type !== 'AlterRoleStmt') return;
+  for (const o of n.node.options ?? []) {
+    const d: { defname: string; arg?: { Boolean?: { boolval?: boolean } } } | undefined = o.DefElem;
+    if (d && (d.defname === 'password' || !d.arg?.Boolean?.boolval)) yield `${d.defname}\0${roleOf(n)}`;
   }
-  return last;
 }
 
 /** A later statement of the history drops `role`, or sets `attribute` back to false (or, for 'password', sets any password). */
-export function undoneLater(ctx: SqlContext, after: HistoryNode, role: string, attribute: string): boolean {
-  const last = lastUndoings(historyNodesOfType(ctx.history, 'AlterRoleStmt', 'DropRoleStmt'));
-  return (last.get(`${attribute}\0${role}`) ?? -1) > after.index || (last.get(`DROP\0${role}`) ?? -1) > after.index;
-}
+export const undoneLater = (ctx: SqlContext, after: HistoryNode, role: string, attribute: string): boolean =>
+  namedLater(lastIndexByKey(historyNodesOfType(ctx.history, 'AlterRoleStmt', 'DropRoleStmt'), undoings), after, `${attribute}\0${role}`, `DROP\0${role}`);
 
 /**
  * Findings for CREATE/ALTER ROLE options that turn `attribute` on (SUPERUSER, BYPASSRLS) in the
