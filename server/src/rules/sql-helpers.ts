@@ -267,9 +267,15 @@ export function nodesOf(ctx: { history: SqlAnalysis[]; analysis: SqlAnalysis }, 
 }
 
 /** Tokens without comments and without the statement's terminating semicolon. */
+const codeCache = new WeakMap<ParsedStatement, ScanToken[]>();
 export function codeTokens(stmt: ParsedStatement): ScanToken[] {
-  const code = tokens(stmt).filter((t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT');
-  return code[code.length - 1]?.text === ';' ? code.slice(0, -1) : code;
+  let code = codeCache.get(stmt);
+  if (!code) {
+    code = tokens(stmt).filter((t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT');
+    if (code[code.length - 1]?.text === ';') code.pop();
+    codeCache.set(stmt, code);
+  }
+  return code;
 }
 
 /** A string constant token: '…', E'…', $tag$…$tag$, U&'…'. */

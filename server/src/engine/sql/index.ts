@@ -341,6 +341,8 @@ export function utf16Offset(text: string, codePoints: number): number {
 
 /** UTF-16 offset within `text` of a UTF-8 byte offset. */
 export function utf16OfByte(text: string, byte: number): number {
+  // In ASCII text they are the same; counting costs the offset, once per finding in a statement.
+  if (isAscii(text)) return Math.min(byte, text.length);
   let bytes = 0;
   let i = 0;
   while (i < text.length && bytes < byte) {
@@ -351,6 +353,18 @@ export function utf16OfByte(text: string, byte: number): number {
   return i;
 }
 
+
+const asciiTexts = new Map<string, boolean>();
+/** Whether a text is ASCII only, remembered for the last texts asked about (a statement's, per finding). */
+function isAscii(text: string): boolean {
+  let ascii = asciiTexts.get(text);
+  if (ascii === undefined) {
+    ascii = !/[^\x00-\x7f]/.test(text);
+    if (asciiTexts.size >= 64) asciiTexts.clear();
+    asciiTexts.set(text, ascii);
+  }
+  return ascii;
+}
 
 /** Length of the blanks and comments a statement starts with. */
 function leadingTrivia(text: string): number {
