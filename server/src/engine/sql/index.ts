@@ -354,16 +354,15 @@ export function utf16OfByte(text: string, byte: number): number {
 }
 
 
-const asciiTexts = new Map<string, boolean>();
-/** Whether a text is ASCII only, remembered for the last texts asked about (a statement's, per finding). */
+/** The last text isAscii read, and its answer: findings in one statement ask about its text in a row. */
+let lastText = '';
+let lastAscii = true;
 function isAscii(text: string): boolean {
-  let ascii = asciiTexts.get(text);
-  if (ascii === undefined) {
-    ascii = !/[^\x00-\x7f]/.test(text);
-    if (asciiTexts.size >= 64) asciiTexts.clear();
-    asciiTexts.set(text, ascii);
+  if (text !== lastText) {
+    lastAscii = !/[^\x00-\x7f]/.test(text);
+    lastText = text;
   }
-  return ascii;
+  return lastAscii;
 }
 
 /** Length of the blanks and comments a statement starts with. */

@@ -30,8 +30,9 @@ export interface Parallel {
 }
 
 /**
- * Starts the worker on `files`, in the order they run, and lets the SQL analysis take its parses; `stop` ends it. Does
- * nothing below the size threshold, for one file, on one core, or without the worker's bundle.
+ * Starts the worker on `files`, in the order they run, and lets the SQL analysis take its parses;
+ * `stop` ends it. Does nothing below the size threshold, for one file, on one core, or without the
+ * worker's bundle.
  */
 export function parseInParallel(files: { file: string; text: string }[], { minChars = MIN_CHARS, script = WORKER } = {}): Parallel {
   const chars = files.reduce((n, f) => n + f.text.length, 0);

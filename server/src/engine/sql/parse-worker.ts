@@ -15,7 +15,10 @@ void initSqlParser().then(() => {
       const { statements } = splitStatements(texts[i]);
       const batch = parseBatch(statements.map((s) => s.text));
       const bounds = new Int32Array(statements.length * 2);
-      statements.forEach((s, k) => bounds.set([s.start, s.end], 2 * k));
+      statements.forEach((s, k) => {
+        bounds[2 * k] = s.start;
+        bounds[2 * k + 1] = s.end;
+      });
       const parsed: ParsedFile = { index: i, batch, bounds };
       if (statements.some((s) => s.text !== spanText(texts[i], s))) parsed.texts = statements.map((s) => s.text);
       port.postMessage(parsed, [batch.spans.buffer as ArrayBuffer, bounds.buffer as ArrayBuffer]);
