@@ -62,7 +62,7 @@ test('thousands of repeats of one kind of line or statement are checked in bound
     ['15,000 tables with row-level security disabled', 'sql', repeat(15_000, (i) => `CREATE TABLE t${i} (id int); ALTER TABLE t${i} DISABLE ROW LEVEL SECURITY;`), 'sql-rls-disabled', 15_000],
     ['15,000 grants to PUBLIC and 15,000 revokes', 'sql', repeat(15_000, (i) => `GRANT SELECT ON t${i} TO PUBLIC; REVOKE SELECT ON u${i} FROM PUBLIC;`), 'sql-grant-public', 15_000],
     ['40,000 ALTER ROLE … SUPERUSER', 'sql', repeat(40_000, () => 'ALTER ROLE app SUPERUSER;'), 'sql-superuser-role', 40_000],
-    ['one CREATE ROLE with SUPERUSER 20,000 times', 'sql', `CREATE ROLE r ${'SUPERUSER '.repeat(20_000)};`, 'sql-superuser-role', 20_000],
+    ['one CREATE ROLE (of a non-ASCII name) with SUPERUSER 20,000 times', 'sql', `CREATE ROLE "rôle" ${'SUPERUSER '.repeat(20_000)};`, 'sql-superuser-role', 20_000],
     [
       '20,000 pg_hba.conf records of one address, each for its own user',
       'hba',

@@ -18,6 +18,7 @@ import { applyEdits, fixFile } from '../server/src/engine/fix';
 import { formatHba } from '../server/src/engine/hba/format';
 import { logicalLines, tokenizeLine } from '../server/src/engine/hba/tokenize';
 import { initEngine } from '../server/src/engine/init';
+import { utf16OfByte } from '../server/src/engine/sql';
 import { nodeFileSystem } from '../server/src/engine/node-fs';
 import type { FileSystem, Finding, Range } from '../server/src/engine/types';
 import { listFiles } from './support/expectations';
@@ -174,6 +175,30 @@ for (const kind of KINDS) {
     assert.ok(tried > 100, `only ${tried} truncations`);
   });
 }
+
+/** UTF-16 offset of a UTF-8 byte offset, counted from the start: what utf16OfByte must agree with. */
+function countedUtf16OfByte(text: string, byte: number): number {
+  let bytes = 0;
+  let i = 0;
+  while (i < text.length && bytes < byte) {
+    const c = text.codePointAt(i)!;
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    i += c >= 0x10000 ? 2 : 1;
+  }
+  return i;
+}
+
+test('utf16OfByte agrees with counting from the start, for any text and offset', () => {
+  // ASCII, two-, three- and four-byte characters, and lone surrogates (which count three bytes).
+  const text = fc.array(fc.constantFrom('a', ';', 'é', 'Ω', '€', '😀', '\ud800', '\udc00'), { maxLength: 40 }).map((cs) => cs.join(''));
+  fc.assert(
+    fc.property(text, fc.array(fc.nat(200), { maxLength: 10 }), (t, bytes) => {
+      // Several offsets in a row, as findings in one statement ask, and a text asked about before.
+      for (const b of [...bytes, ...bytes]) assert.equal(utf16OfByte(t, b), countedUtf16OfByte(t, b), `${JSON.stringify(t)} at byte ${b}`);
+    }),
+    { numRuns: RUNS * 4 },
+  );
+});
 
 test('inputs that once failed still pass', () => {
   const files = fs.existsSync(REGRESSIONS) ? fs.readdirSync(REGRESSIONS).filter((f) => f.endsWith('.txt')) : [];
