@@ -20,7 +20,7 @@ import { logicalLines, tokenizeLine } from '../server/src/engine/hba/tokenize';
 import { initEngine } from '../server/src/engine/init';
 import { utf16OfByte } from '../server/src/engine/sql';
 import { nodeFileSystem } from '../server/src/engine/node-fs';
-import type { FileSystem, Finding, Range } from '../server/src/engine/types';
+import type { FileSystem, Finding, Range, TextEdit } from '../server/src/engine/types';
 import { listFiles } from './support/expectations';
 
 before(() => initEngine());
@@ -195,6 +195,50 @@ test('utf16OfByte agrees with counting from the start, for any text and offset',
     fc.property(text, fc.array(fc.nat(200), { maxLength: 10 }), (t, bytes) => {
       // Several offsets in a row, as findings in one statement ask, and a text asked about before.
       for (const b of [...bytes, ...bytes]) assert.equal(utf16OfByte(t, b), countedUtf16OfByte(t, b), `${JSON.stringify(t)} at byte ${b}`);
+    }),
+    { numRuns: RUNS * 4 },
+  );
+});
+
+/** Edits applied one at a time from the end of the text, as applyEdits once did: what it must agree with. */
+function appliedFromTheEnd(text: string, edits: TextEdit[]): string {
+  const at = (p: { line: number; character: number }) => {
+    let offset = 0;
+    for (let line = 0; line < p.line; line++) {
+      const nl = text.indexOf('\n', offset);
+      if (nl < 0) return text.length;
+      offset = nl + 1;
+    }
+    const lineEnd = text.indexOf('\n', offset);
+    return Math.min(offset + p.character, lineEnd < 0 ? text.length : lineEnd);
+  };
+  const spans = edits.map((e) => ({ start: at(e.range.start), end: at(e.range.end), newText: e.newText })).sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const s of spans) out = out.slice(0, s.start) + s.newText + out.slice(s.end);
+  return out;
+}
+
+test('applyEdits agrees with applying each edit from the end, for edits that do not overlap', () => {
+  const text = fc.array(fc.constantFrom('a', 'b', '\n', ' '), { maxLength: 30 }).map((cs) => cs.join(''));
+  // Cut points in order: each edit replaces the text between two of them (or inserts at one), so
+  // no two overlap; insertions may share a place with each other and with a replacement.
+  const edits = fc.array(fc.tuple(fc.nat(40), fc.nat(3), fc.constantFrom('', 'X', 'YY\n')), { maxLength: 8 });
+  fc.assert(
+    fc.property(text, edits, fc.boolean(), (t, raw, shuffle) => {
+      const position = (offset: number) => {
+        const before = t.slice(0, offset).split('\n');
+        return { line: before.length - 1, character: before[before.length - 1].length };
+      };
+      const list: TextEdit[] = [];
+      let from = 0;
+      for (const [gap, length, newText] of raw.sort((a, b) => a[0] - b[0])) {
+        const start = Math.min(t.length, Math.max(from, gap));
+        const end = Math.min(t.length, start + (length === 0 ? 0 : length));
+        list.push({ file: '', range: { start: position(start), end: position(end) }, newText });
+        from = end;
+      }
+      if (shuffle) list.reverse();
+      assert.equal(applyEdits(t, list), appliedFromTheEnd(t, list), JSON.stringify({ t, list }));
     }),
     { numRuns: RUNS * 4 },
   );

@@ -1,27 +1,43 @@
 // Applying fixes: edits to text, and fix-all, which applies only safe fixes until nothing changes.
 import type { CheckOptions, FileKind, Finding, Fix, Position, TextEdit } from './types';
 import { checkFile } from './check';
+import { lineStarts } from './lines';
 
-/** Offset of a zero-based line/UTF-16 character position in text; clamps to the text. */
-export function offsetAt(text: string, pos: Position): number {
-  let offset = 0;
-  for (let line = 0; line < pos.line; line++) {
-    const nl = text.indexOf('\n', offset);
-    if (nl < 0) return text.length;
-    offset = nl + 1;
-  }
-  const lineEnd = text.indexOf('\n', offset);
-  return Math.min(offset + pos.character, lineEnd < 0 ? text.length : lineEnd);
+/**
+ * Offsets of zero-based line/UTF-16 character positions in `text`, its line starts found once; a
+ * position past the end of its line or of the text clamps to it.
+ */
+export function offsetsIn(text: string): (pos: Position) => number {
+  const starts = lineStarts(text);
+  return (pos) => {
+    const line = Math.max(0, pos.line);
+    if (line >= starts.length) return text.length;
+    const lineEnd = line + 1 < starts.length ? starts[line + 1] - 1 : text.length;
+    return Math.min(starts[line] + pos.character, lineEnd);
+  };
 }
 
-/** Applies non-overlapping edits to one text; later edits go first so offsets stay valid. */
+/** Offset of a zero-based line/UTF-16 character position in text; clamps to the text. */
+export const offsetAt = (text: string, pos: Position): number => offsetsIn(text)(pos);
+
+/**
+ * Applies non-overlapping edits to one text, in one pass from its start: slicing the whole text
+ * again for each edit took the square of their number (10,000 fixes: 73 s). Edits at the same
+ * place go in the reverse of their order, as when each was applied from the end of the text.
+ */
 export function applyEdits(text: string, edits: TextEdit[]): string {
+  const offsetAt = offsetsIn(text);
   const spans = edits
-    .map((e) => ({ start: offsetAt(text, e.range.start), end: offsetAt(text, e.range.end), newText: e.newText }))
-    .sort((a, b) => b.start - a.start || b.end - a.end);
-  let out = text;
-  for (const s of spans) out = out.slice(0, s.start) + s.newText + out.slice(s.end);
-  return out;
+    .map((e, i) => ({ start: offsetAt(e.range.start), end: offsetAt(e.range.end), newText: e.newText, i }))
+    .sort((a, b) => a.start - b.start || a.end - b.end || b.i - a.i);
+  const parts: string[] = [];
+  let pos = 0;
+  for (const s of spans) {
+    parts.push(text.slice(pos, Math.max(pos, s.start)), s.newText);
+    pos = Math.max(pos, s.end);
+  }
+  parts.push(text.slice(pos));
+  return parts.join('');
 }
 
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) =>
@@ -45,10 +61,11 @@ export function fixFile(file: string, text: string, kind: FileKind, opts: CheckO
   for (let round = 0; round < 10; round++) {
     const chosen: { fix: Fix; finding: Finding }[] = [];
     const spans: { start: number; end: number }[] = [];
+    const offsetAt = offsetsIn(current);
     for (const finding of checkFile(file, current, kind, opts)) {
       const fix = finding.fixes.find((f) => isApplicable(f, file, unsafe) && !done.has(fixKey(finding, f)));
       if (!fix) continue;
-      const mine = fix.edits.map((e) => ({ start: offsetAt(current, e.range.start), end: offsetAt(current, e.range.end) }));
+      const mine = fix.edits.map((e) => ({ start: offsetAt(e.range.start), end: offsetAt(e.range.end) }));
       if (mine.some((m) => spans.some((s) => overlaps(m, s) || (m.start === m.end && m.start === s.start)))) continue;
       spans.push(...mine);
       chosen.push({ fix, finding });
