@@ -114,12 +114,18 @@ const COLORS: Record<Severity, string> = { error: '31', warning: '33', informati
 export function formatText(findings: Finding[], texts: Map<string, string>, color: boolean): string {
   const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const out: string[] = [];
+  // Each file split once: once per finding took 56 s for 20,000 findings in one file.
+  const linesOf = new Map<string, string[] | undefined>();
+  const lines = (file: string) => {
+    if (!linesOf.has(file)) linesOf.set(file, texts.get(file)?.split('\n'));
+    return linesOf.get(file);
+  };
   for (const f of findings) {
     const { line, character } = f.range.start;
     out.push(
       `${paint('1', `${displayPath(f.file)}:${line + 1}:${character + 1}`)}: ${paint(COLORS[f.severity], f.severity)} ${paint('2', `[${f.rule}]`)} ${f.message}`,
     );
-    const raw = texts.get(f.file)?.split('\n')[line]?.replace(/\r$/, '');
+    const raw = lines(f.file)?.[line]?.replace(/\r$/, '');
     const src = raw === undefined ? undefined : redactSecrets(raw);
     if (src !== undefined) {
       const gutter = String(line + 1);
