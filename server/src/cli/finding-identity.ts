@@ -2,6 +2,7 @@
 // rule, its file, the text of its line and how many identical ones come before it. Line numbers are
 // left out on purpose, so an edit elsewhere in the file (a comment added above) changes nothing.
 import type { Finding } from '../engine/types';
+import { linesOfFiles } from '../engine/lines';
 
 export interface FindingIdentity {
   rule: string;
@@ -25,13 +26,9 @@ const hashText = (text: string) => sha256Hex(text).slice(0, 16);
 
 /** Identities of findings in the order given (sorted findings number their occurrences top to bottom). */
 export function identify(findings: readonly Finding[], texts: ReadonlyMap<string, string>, relative: (file: string) => string): FindingIdentity[] {
-  const linesOf = new Map<string, string[]>();
+  const linesOf = linesOfFiles(texts);
   /** The text of a finding's first line, or '' when the file could not be read. */
-  const lineText = (f: Finding) => {
-    let lines = linesOf.get(f.file);
-    if (!lines) linesOf.set(f.file, (lines = texts.get(f.file)?.split('\n') ?? []));
-    return lines[f.range.start.line]?.trim() ?? '';
-  };
+  const lineText = (f: Finding) => linesOf(f.file)?.[f.range.start.line]?.trim() ?? '';
   const seen = new Map<string, number>();
   return findings.map((f) => {
     const base = { rule: f.rule, file: relative(f.file), lineHash: hashText(lineText(f)) };

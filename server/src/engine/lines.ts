@@ -1,6 +1,19 @@
 // Offsets to line/character positions, with lines ended by \n as PostgreSQL ends them.
 import type { Position } from './types';
 
+/**
+ * The lines (split at \n) of each file of `texts`, split when first asked for and kept: findings
+ * show or measure their lines one by one, and splitting the file for each one took the square of
+ * their number.
+ */
+export function linesOfFiles(texts: ReadonlyMap<string, string>): (file: string) => string[] | undefined {
+  const split = new Map<string, string[] | undefined>();
+  return (file) => {
+    if (!split.has(file)) split.set(file, texts.get(file)?.split('\n'));
+    return split.get(file);
+  };
+}
+
 /** The offset at which each line of `text` starts. */
 export function lineStarts(text: string): number[] {
   const starts = [0];

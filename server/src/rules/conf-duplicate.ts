@@ -1,5 +1,6 @@
 import type { ConfRule } from './rule';
 import { PG_CONFIG_DOCS } from './conf-helpers';
+import { linesOfFiles } from '../engine/lines';
 
 export const confDuplicate: ConfRule = {
   id: 'conf-duplicate',
@@ -17,12 +18,10 @@ export const confDuplicate: ConfRule = {
     references: [{ title: 'PostgreSQL: Setting Parameters via the Configuration File', url: PG_CONFIG_DOCS }],
   },
   check({ analysis }, report) {
-    // Each file split once: once per duplicate took 55 s for a file of 20,000 duplicates.
-    const linesOf = new Map<string, string[]>();
+    const linesOf = linesOfFiles(analysis.texts);
     for (const [s, winner] of analysis.overridden) {
       const where = winner.file === s.file ? `line ${winner.line + 1}` : `line ${winner.line + 1} of ${winner.file}`;
-      let lines = linesOf.get(s.file);
-      if (!lines) linesOf.set(s.file, (lines = analysis.texts.get(s.file)?.split('\n') ?? []));
+      const lines = linesOf(s.file) ?? [];
       const lineEnd = s.line + 1 < lines.length ? { line: s.line + 1, character: 0 } : { line: s.line, character: (lines[s.line] ?? '').length };
       report({
         file: s.file,

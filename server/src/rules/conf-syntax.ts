@@ -1,6 +1,7 @@
 import type { ConfRule } from './rule';
 import { PG_CONFIG_DOCS, confString } from './conf-helpers';
 import type { Fix } from '../engine/types';
+import { linesOfFiles } from '../engine/lines';
 
 /**
  * The usual syntax error is a value that needs quotes (1.5GB, 64 MB, a list with spaces): offer to
@@ -34,8 +35,9 @@ export const confSyntax: ConfRule = {
     references: [{ title: 'PostgreSQL: Setting Parameters (parameter interaction via the configuration file)', url: PG_CONFIG_DOCS }],
   },
   check({ analysis }, report) {
+    const linesOf = linesOfFiles(analysis.texts);
     for (const e of analysis.errors) {
-      const lineText = analysis.texts.get(e.file)?.split('\n')[e.line] ?? '';
+      const lineText = linesOf(e.file)?.[e.line] ?? '';
       const fix = e.message.startsWith('syntax error') ? quoteValueFix(e.file, e.line, lineText) : undefined;
       report({
         file: e.file,
