@@ -1,21 +1,7 @@
 // Applying fixes: edits to text, and fix-all, which applies only safe fixes until nothing changes.
 import type { CheckOptions, FileKind, Finding, Fix, Position, TextEdit } from './types';
 import { checkFile } from './check';
-import { lineStarts } from './lines';
-
-/**
- * Offsets of zero-based line/UTF-16 character positions in `text`, its line starts found once; a
- * position past the end of its line or of the text clamps to it.
- */
-export function offsetsIn(text: string): (pos: Position) => number {
-  const starts = lineStarts(text);
-  return (pos) => {
-    const line = Math.max(0, pos.line);
-    if (line >= starts.length) return text.length;
-    const lineEnd = line + 1 < starts.length ? starts[line + 1] - 1 : text.length;
-    return Math.min(starts[line] + pos.character, lineEnd);
-  };
-}
+import { offsetsIn } from './lines';
 
 /** Offset of a zero-based line/UTF-16 character position in text; clamps to the text. */
 export const offsetAt = (text: string, pos: Position): number => offsetsIn(text)(pos);

@@ -54,6 +54,20 @@ export function positionIn(starts: readonly number[], offset: number): Position 
   return { line: lo, character: offset - starts[lo] };
 }
 
+/**
+ * Offsets of zero-based line/UTF-16 character positions in `text`, its line starts found once; a
+ * position past the end of its line or of the text clamps to it.
+ */
+export function offsetsIn(text: string): (pos: Position) => number {
+  const starts = lineStarts(text);
+  return (pos) => {
+    const line = Math.max(0, pos.line);
+    if (line >= starts.length) return text.length;
+    const lineEnd = line + 1 < starts.length ? starts[line + 1] - 1 : text.length;
+    return Math.min(starts[line] + pos.character, lineEnd);
+  };
+}
+
 /** The UTF-16 offset of a line and character, given the line starts (the end of the text at most). */
 export function offsetIn(starts: readonly number[], p: Position, length: number): number {
   return Math.min(length, (starts[p.line] ?? length) + p.character);
